@@ -1,0 +1,42 @@
+"""Pure-Python analysis of AI-PM interview answers (no Streamlit, database or app imports)."""
+
+from scoring.engine import MAX_WORDS, SCORER_NAME, SCORER_VERSION, analyze
+from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
+from scoring.prompt_spec import PromptSpec
+from scoring.report import (
+    DIMENSIONS,
+    ELEMENTS,
+    LEVELS,
+    Coverage,
+    Dimension,
+    Flag,
+    Report,
+    Segment,
+    Severity,
+    Span,
+)
+from scoring.rules import RULES, Rule, rule_by_id
+
+__all__ = [
+    "DIMENSIONS",
+    "ELEMENTS",
+    "LEVELS",
+    "MAX_WORDS",
+    "RULES",
+    "SCORER_NAME",
+    "SCORER_VERSION",
+    "AnswerTooLongError",
+    "Coverage",
+    "Dimension",
+    "Flag",
+    "PromptSpec",
+    "Report",
+    "Rule",
+    "ScoringError",
+    "Segment",
+    "Severity",
+    "Span",
+    "UnknownLevelError",
+    "analyze",
+    "rule_by_id",
+]

@@ -1,0 +1,378 @@
+"""Turn an answer into located evidence: segments, element coverage and rule signals.
+
+The matcher finds vocabulary; the functions here add the context the definitions need:
+a generic "users" is not a segment, a business goal is not the user's problem, a
+"business model" is not ML, and "before we pick an algorithm" is a deferral, not tech.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from scoring import lexicon as lx
+from scoring.matcher import Match, PhraseMatcher
+from scoring.prompt_spec import DEFAULT_EXPECTS, PromptSpec
+from scoring.report import Coverage, Span
+from scoring.text import Token, chunk_long_span, sanitize, split_sentences, tokenize
+
+# Labels of the single matcher pass; every lexicon list gets one.
+_LEXICON: dict[str, list[str]] = {
+    "role": lx.with_plurals(lx.EXTERNAL_ROLES) + lx.with_plurals(lx.MULTIWORD_ROLES),
+    "org": lx.with_plurals(lx.ORG_TYPES),
+    "generic": lx.GENERIC_PEOPLE,
+    "persona": ["# year old", "# years old", "aged #", "age #", "in their #s", "in their #",
+                "persona named", "persona called", "meet"],
+    "pain": lx.PAIN,
+    "business": lx.BUSINESS_GOAL,
+    "metric": lx.NAMED_METRIC,
+    "percent": ["#%", "# percent", "# %", "#x", "# x", "# times",
+                "# minutes|minute|mins|hours|hour|seconds|second|days|day|weeks|clicks|steps"],
+    "time_word": ["time", "times", "turnaround"],
+    "metric_cue": lx.METRIC_CUES,
+    "vague": lx.VAGUE_METRIC,
+    "guardrail": lx.GUARDRAIL,
+    "eval": lx.EVAL_CRITERIA,
+    "tech": lx.TECH,
+    "model_word": lx.MODEL_WORDS,
+    "ml_context": lx.ML_CONTEXT,
+    "defer_before": lx.DEFER_BEFORE,
+    "defer_after": lx.DEFER_AFTER,
+    "solution": lx.SOLUTION,
+    "tradeoffs": lx.TRADEOFF,
+    "risks": lx.RISK,
+    "failure": lx.FAILURE_PLAN,
+    "why_ai": lx.WHY_AI,
+    "validation": lx.SEEKS_VALIDATION,
+    "framework": lx.FRAMEWORK_NAMES,
+    "framework_step": lx.FRAMEWORK_STEPS,
+    "filler": lx.FILLERS,
+    "summary": lx.SUMMARY,
+    "signpost": lx.SIGNPOST,
+    "buzz": lx.BUZZWORDS,
+}
+
+
+@cache
+def matcher() -> PhraseMatcher:
+    """The compiled vocabulary, built once per process."""
+    return PhraseMatcher(_LEXICON)
+
+
+MAX_SENTENCE_WORDS = 45  # longer "sentences" are run-on speech: chunk them into clauses
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpan:
+    start: int
+    end: int
+    first_token: int
+    last_token: int  # exclusive
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything rules and scores read: coverage plus located signals."""
+
+    answer: str
+    tokens: list[Token]
+    segments: list[SegmentSpan]
+    coverage: dict[str, Coverage]
+    signals: dict[str, list[Span]] = field(default_factory=dict)
+    prompt: PromptSpec = field(default_factory=PromptSpec)
+    level: str = "pm"
+    language: str = "en"
+
+    @property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    def present(self, element: str) -> bool:
+        return self.coverage[element].present
+
+    def first(self, element: str) -> int | None:
+        return self.coverage[element].first_at
+
+    def signal(self, name: str) -> list[Span]:
+        return self.signals.get(name, [])
+
+    def sentence_at(self, offset: int) -> Span:
+        """The segment holding ``offset`` (the unit a flag points at)."""
+        for segment in self.segments:
+            if segment.start <= offset < segment.end:
+                return Span(segment.start, segment.end, self.answer[segment.start : segment.end])
+        return Span(offset, offset, "")
+
+    @property
+    def expects(self) -> frozenset[str]:
+        return self.prompt.expects if self.prompt else DEFAULT_EXPECTS
+
+    @property
+    def is_ai(self) -> bool:
+        """An AI feature is on the table: the prompt is about AI, or the answer proposes AI."""
+        return self.prompt.is_ai or self.present("tech")
+
+
+def _segment(text: str, tokens: list[Token]) -> list[SegmentSpan]:
+    segments: list[SegmentSpan] = []
+    index = 0
+    for start, end in split_sentences(text):
+        lo = index
+        while index < len(tokens) and tokens[index].start < end:
+            index += 1
+        hi = index
+        if hi - lo > MAX_SENTENCE_WORDS:
+            for a, b in chunk_long_span(tokens, lo, hi):
+                chunk_start = start if a == lo else tokens[a].start
+                chunk_end = end if b == hi else tokens[b - 1].end
+                segments.append(SegmentSpan(chunk_start, chunk_end, a, b))
+        else:
+            segments.append(SegmentSpan(start, end, lo, hi))
+    return segments
+
+
+def _span(answer: str, tokens: list[Token], match: Match) -> Span:
+    start, end = tokens[match.first].start, tokens[match.last].end
+    return Span(start, end, answer[start:end])
+
+
+def _words(tokens: list[Token], lo: int, hi: int) -> list[str]:
+    return [t.norm for t in tokens[max(lo, 0) : max(hi, 0)]]
+
+
+_TARGETING = frozenset(
+    "for help helps helping serve serving target targeting empower support supporting enable "
+    "are is persona segment audience".split()
+)
+_CLAUSE_OPENERS = frozenset(
+    "who that at in with from aged between living working using whose on over under across "
+    "running managing".split()
+)
+_TRIVIAL_CLAUSE = frozenset(
+    "use uses using the our your app product platform it service this want wants like likes "
+    "need needs a an of on is are be to and would will can".split()
+)
+_NOT_A_MEASURE = frozenset(
+    "the a an of spend spent spending waste wasted save saves take takes have had first same "
+    "long real free full part lunch any some this that every each no more less much their "
+    "our your at in on by for over".split()
+)
+_OWN_TEAM = frozenset("our my your we internal in-house".split())
+_AI_AGENT = frozenset("ai llm autonomous software chat virtual coding voice agentic".split())
+_SUBJECTS_SELF = frozenset("we i our us my company business".split())
+_USER_REFERENCE = frozenset(
+    "they their them he she his her users user customers customer people patients clients "
+    "you".split()
+)
+
+
+class _Context:
+    """Token-level context checks shared by the detectors."""
+
+    def __init__(self, tokens: list[Token], segments: list[SegmentSpan]) -> None:
+        self.tokens = tokens
+        self.role_segments: set[int] = set()
+        self.segment_of = [0] * len(tokens)
+        self.segments = segments
+        for number, segment in enumerate(segments):
+            for index in range(segment.first_token, segment.last_token):
+                self.segment_of[index] = number
+
+    def segment_words(self, token_index: int) -> list[str]:
+        segment = self.segments[self.segment_of[token_index]]
+        return _words(self.tokens, segment.first_token, segment.last_token)
+
+    def before(self, index: int, count: int) -> list[str]:
+        segment = self.segments[self.segment_of[index]]
+        return _words(self.tokens, max(segment.first_token, index - count), index)
+
+    def after(self, index: int, count: int) -> list[str]:
+        segment = self.segments[self.segment_of[index]]
+        return _words(self.tokens, index + 1, min(segment.last_token, index + 1 + count))
+
+
+def _is_specific_role(match: Match, ctx: _Context) -> bool:
+    head = ctx.tokens[match.last].norm
+    prev = ctx.before(match.first, 3)
+    nxt = ctx.after(match.last, 2)
+    if head in {"agent", "agents"} and (set(prev[-1:]) & _AI_AGENT or not prev):
+        return False
+    if nxt[:1] == ["team"] or set(prev[-2:]) & _OWN_TEAM:
+        return False
+    if head not in lx.INTERNAL_ROLES or match.last > match.first:
+        return True
+    # Team roles count only when qualified ("freelance designers") or said to be the target.
+    qualified = bool(prev) and prev[-1] not in lx.GENERIC_QUALIFIERS | lx.ENGLISH_STOPWORDS
+    return qualified or bool(set(prev) & _TARGETING) or (bool(nxt) and nxt[0] in _CLAUSE_OPENERS)
+
+
+def _is_qualified_generic(match: Match, ctx: _Context) -> bool:
+    """'rural customers', 'users who abandoned a cart twice': generic nouns made specific."""
+    prev = ctx.before(match.first, 2)
+    modifiers = [w for w in prev if w not in lx.GENERIC_QUALIFIERS and w not in lx.ENGLISH_STOPWORDS]
+    if prev and prev[-1] not in lx.GENERIC_QUALIFIERS and modifiers and not prev[-1].isdigit():
+        return True
+    nxt = ctx.after(match.last, 8)
+    if nxt and nxt[0] in _CLAUSE_OPENERS:
+        content = [w for w in nxt[1:] if w not in _TRIVIAL_CLAUSE]
+        return len(content) >= 2
+    return False
+
+
+def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
+    prev = ctx.before(match.first, 2)
+    if prev and prev[-1] in _SUBJECTS_SELF | {"model", "system", "algorithm"}:
+        return False
+    segment = ctx.segment_of[match.first]
+    words = set(ctx.segment_words(match.first))
+    user_ref = bool(words & _USER_REFERENCE) or segment in ctx.role_segments
+    if segment in business and not user_ref:
+        return False
+    return not (segment in tech_segments and not user_ref)
+
+
+def _deferred(match: Match, ctx: _Context, defer_before: set[int], defer_after: set[int]) -> bool:
+    segment = ctx.segments[ctx.segment_of[match.first]]
+    lo = max(segment.first_token, match.first - 8)
+    if any(i in defer_before for i in range(lo, match.first)):
+        return True
+    hi = min(segment.last_token, match.last + 7)
+    return any(i in defer_after for i in range(match.last + 1, hi))
+
+
+def _is_ml_model_word(match: Match, ctx: _Context, ml_context: set[int]) -> bool:
+    prev = ctx.before(match.first, 2)
+    head = ctx.tokens[match.first].norm
+    if prev and prev[-1] in lx.NON_ML_MODIFIERS:
+        return False
+    nxt = ctx.after(match.last, 2)
+    if head in {"ml", "machine"} and nxt[:1] and nxt[0] in {
+        "engineer", "engineers", "team", "teams", "background", "experience", "researcher",
+        "researchers", "org", "people", "folks", "side",
+    }:
+        return False
+    if head in {"algorithm", "algorithms", "algo", "algos"}:
+        return True
+    segment = ctx.segments[ctx.segment_of[match.first]]
+    return any(
+        i in ml_context and not (match.first <= i <= match.last)
+        for i in range(segment.first_token, segment.last_token)
+    )
+
+
+def _first_indices(matches: Iterable[Match]) -> set[int]:
+    return {m.first for m in matches}
+
+
+def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Sorted spans with overlapping ones reduced to the longest ('7-day retention', not both)."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = span if span.end - span.start > merged[-1].end - merged[-1].start else merged[-1]
+            continue
+        merged.append(span)
+    return merged
+
+
+def _coverage(spans: list[Span]) -> Coverage:
+    spans = merge_overlaps(spans)
+    return Coverage(present=bool(spans), evidence=tuple(spans), first_at=spans[0].start if spans else None)
+
+
+def _language(tokens: list[Token]) -> str:
+    """'en', or 'other' when foreign function words or non-Latin script dominate."""
+    if len(tokens) < 6:
+        return "en"
+    english = sum(1 for t in tokens if t.norm in lx.ENGLISH_STOPWORDS)
+    foreign = sum(1 for t in tokens if t.norm in lx.FOREIGN_STOPWORDS)
+    ascii_words = sum(1 for t in tokens if t.norm.isascii())
+    if ascii_words < len(tokens) * 0.5 or (foreign >= 2 and foreign > english):
+        return "other"
+    return "en"
+
+
+def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
+    """Locate every element and signal in ``answer``."""
+    text = sanitize(answer)
+    tokens = tokenize(text)
+    segments = _segment(text, tokens)
+    ctx = _Context(tokens, segments)
+    by_label: dict[str, list[Match]] = {label: [] for label in _LEXICON}
+    for match in matcher().find(tokens):
+        by_label[match.label].append(match)
+
+    def spans(matches: Iterable[Match]) -> list[Span]:
+        return [_span(answer, tokens, m) for m in matches]
+
+    # who
+    roles = [m for m in by_label["role"] + by_label["org"] if _is_specific_role(m, ctx)]
+    qualified = [m for m in by_label["generic"] if _is_qualified_generic(m, ctx)]
+    personas = [m for m in by_label["persona"] if tokens[m.first].norm != "meet" or
+                (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())]
+    who = roles + qualified + personas
+    ctx.role_segments = {ctx.segment_of[m.first] for m in who}
+    generic_only = [m for m in by_label["generic"] if m not in qualified]
+
+    # tech (with deferrals and non-ML "models" removed)
+    defer_before = _first_indices(by_label["defer_before"])
+    defer_after = _first_indices(by_label["defer_after"])
+    ml_context = {i for m in by_label["ml_context"] for i in range(m.first, m.last + 1)}
+    tech_terms = [m for m in by_label["tech"] if not _deferred(m, ctx, defer_before, defer_after)]
+    model_words = [
+        m for m in by_label["model_word"]
+        if _is_ml_model_word(m, ctx, ml_context | {i for t in tech_terms for i in (t.first, t.last)})
+        and not _deferred(m, ctx, defer_before, defer_after)
+    ]
+    tech = tech_terms + model_words
+    tech_segments = {ctx.segment_of[m.first] for m in tech}
+
+    # why (a business goal alone is not the user's problem)
+    business = {ctx.segment_of[m.first] for m in by_label["business"]}
+    why = [m for m in by_label["pain"] if _is_pain(m, ctx, business, tech_segments)]
+
+    # metrics: named measures, or a number tied to a measuring verb
+    cue_segments = {ctx.segment_of[m.first] for m in by_label["metric_cue"]}
+    numeric = [m for m in by_label["percent"] if ctx.segment_of[m.first] in cue_segments]
+    timed = [m for m in by_label["time_word"] if ctx.segment_of[m.first] in cue_segments
+             and ctx.before(m.first, 1) and ctx.before(m.first, 1)[0] not in _NOT_A_MEASURE]
+    metrics = by_label["metric"] + numeric + timed
+
+    solution = by_label["solution"] + tech
+    coverage = {
+        "who": _coverage(spans(who)),
+        "why": _coverage(spans(why)),
+        "metrics": _coverage(spans(metrics)),
+        "eval_criteria": _coverage(spans(by_label["eval"])),
+        "tech": _coverage(spans(tech)),
+        "solution": _coverage(spans(solution)),
+        "tradeoffs": _coverage(spans(by_label["tradeoffs"])),
+        "risks": _coverage(spans(by_label["risks"])),
+    }
+    signals = {
+        "generic_user": spans(generic_only),
+        "vague_metric": spans(by_label["vague"]),
+        "guardrail": spans(by_label["guardrail"]),
+        "failure_plan": spans(by_label["failure"]),
+        "why_ai": spans(by_label["why_ai"]),
+        "seeks_validation": spans(by_label["validation"]),
+        "framework": spans(by_label["framework"]),
+        "framework_step": spans(by_label["framework_step"]),
+        "filler": spans(by_label["filler"]),
+        "summary": spans(by_label["summary"]),
+        "signpost": spans(by_label["signpost"]),
+        "buzz": spans(by_label["buzz"]),
+        "tech_terms": spans(tech),
+    }
+    return Analysis(
+        answer=answer,
+        tokens=tokens,
+        segments=segments,
+        coverage=coverage,
+        signals=signals,
+        prompt=prompt,
+        level=level,
+        language=_language(tokens),
+    )

@@ -1,0 +1,99 @@
+"""``analyze``: the one entry point that turns an answer into a Report."""
+
+from __future__ import annotations
+
+from scoring.analysis import Analysis, analyse_text
+from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
+from scoring.prompt_spec import PromptSpec
+from scoring.report import ELEMENTS, LEVELS, Flag, Report, ScorerInfo, Segment, Stats
+from scoring.rules import RULES
+from scoring.scores import dimensions, grade, overall
+from scoring.rules.communication import filler_rate
+
+SCORER_NAME = "aipm-rules"
+SCORER_VERSION = "1.0.0"
+MAX_WORDS = 20_000
+WORDS_PER_MINUTE = 140  # a calm interview pace
+
+
+def _flags(analysis: Analysis) -> tuple[Flag, ...]:
+    flags = []
+    for rule in RULES:
+        evidence = rule.check(analysis)
+        if evidence is None:
+            continue
+        flags.append(
+            Flag(
+                id=rule.id,
+                severity=rule.severity,
+                message=rule.render_message(evidence),
+                start=evidence.start,
+                end=evidence.end,
+                evidence=evidence.text,
+                fix=rule.fix,
+            )
+        )
+    return tuple(sorted(flags, key=lambda f: (f.severity.rank, f.start, f.id)))
+
+
+def _structure(analysis: Analysis) -> tuple[Segment, ...]:
+    starts: list[tuple[int, str]] = sorted(
+        (span.start, element)
+        for element in ELEMENTS
+        for span in analysis.coverage[element].evidence
+    )
+    segments = []
+    cursor = 0
+    for seg in analysis.segments:
+        moves: list[str] = []
+        while cursor < len(starts) and starts[cursor][0] < seg.end:
+            element = starts[cursor][1]
+            if starts[cursor][0] >= seg.start and element not in moves:
+                moves.append(element)
+            cursor += 1
+        segments.append(Segment(seg.start, seg.end, analysis.answer[seg.start : seg.end], tuple(moves)))
+    return tuple(segments)
+
+
+def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") -> Report:
+    """Score one answer: coverage, flags, structure, dimensions, overall and grade.
+
+    Deterministic: the same input always gives the same report.
+
+    Raises:
+        AnswerTooLongError: the answer has more than MAX_WORDS words.
+        UnknownLevelError: ``level`` is not one of apm, pm, senior.
+        ScoringError: ``answer`` is not text.
+    """
+    if not isinstance(answer, str):
+        raise ScoringError(f"an answer must be text, not {type(answer).__name__}")
+    if level not in LEVELS:
+        raise UnknownLevelError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    rough_words = answer.count(" ") + answer.count("\n")
+    if rough_words > MAX_WORDS:
+        words = len(answer.split())
+        if words > MAX_WORDS:
+            raise AnswerTooLongError(words, MAX_WORDS)
+    spec = prompt or PromptSpec()
+    analysis = analyse_text(answer, spec, level)
+    flags = _flags(analysis)
+    dims = dimensions(analysis, flags)
+    score = overall(dims, flags, level)
+    return Report(
+        coverage=analysis.coverage,
+        flags=flags,
+        structure=_structure(analysis),
+        dimensions=dims,
+        overall=score,
+        grade=grade(score),
+        level=level,
+        stats=Stats(
+            words=analysis.words,
+            sentences=len(analysis.segments),
+            speaking_time_s=round(analysis.words * 60 / WORDS_PER_MINUTE),
+            filler_rate=round(filler_rate(analysis), 4),
+            language=analysis.language,
+        ),
+        scorer=ScorerInfo(SCORER_NAME, SCORER_VERSION),
+        prompt_id=spec.id,
+    )
