@@ -97,12 +97,35 @@ class Analysis:
     def signal(self, name: str) -> list[Span]:
         return self.signals.get(name, [])
 
-    def sentence_at(self, offset: int) -> Span:
-        """The segment holding ``offset`` (the unit a flag points at)."""
+    def segment_at(self, offset: int) -> SegmentSpan | None:
         for segment in self.segments:
             if segment.start <= offset < segment.end:
-                return Span(segment.start, segment.end, self.answer[segment.start : segment.end])
-        return Span(offset, offset, "")
+                return segment
+        return None
+
+    def sentence_at(self, offset: int) -> Span:
+        """The segment holding ``offset`` (the unit a flag points at)."""
+        segment = self.segment_at(offset)
+        if segment is None:
+            return Span(offset, offset, "")
+        return Span(segment.start, segment.end, self.answer[segment.start : segment.end])
+
+    def credited_words(self) -> int:
+        """Words that count toward length: segments that only name a framework do not."""
+        hollow: set[int] = set()
+        for name in self.signal("framework"):
+            segment = self.segment_at(name.start)
+            if segment is None:
+                continue
+            has_content = any(
+                segment.start <= span.start < segment.end
+                for cover in self.coverage.values()
+                for span in cover.evidence
+            )
+            if not has_content:
+                hollow.add(segment.start)
+        excluded = sum(s.last_token - s.first_token for s in self.segments if s.start in hollow)
+        return self.words - excluded
 
     @property
     def expects(self) -> frozenset[str]:
@@ -286,9 +309,14 @@ def _language(tokens: list[Token]) -> str:
     """'en', or 'other' when foreign function words or non-Latin script dominate."""
     if len(tokens) < 6:
         return "en"
-    english = sum(1 for t in tokens if t.norm in lx.ENGLISH_STOPWORDS)
-    foreign = sum(1 for t in tokens if t.norm in lx.FOREIGN_STOPWORDS)
-    ascii_words = sum(1 for t in tokens if t.norm.isascii())
+    norms = [t.norm for t in tokens]
+    english = len(lx.ENGLISH_STOPWORDS.intersection(norms)) and sum(
+        1 for n in norms if n in lx.ENGLISH_STOPWORDS
+    )
+    foreign = len(lx.FOREIGN_STOPWORDS.intersection(norms)) and sum(
+        1 for n in norms if n in lx.FOREIGN_STOPWORDS
+    )
+    ascii_words = sum(map(str.isascii, norms))
     if ascii_words < len(tokens) * 0.5 or (foreign >= 2 and foreign > english):
         return "other"
     return "en"

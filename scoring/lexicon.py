@@ -48,25 +48,25 @@ homeowner renter tenant landlord homebuyer buyer seller shopper merchant vendor 
 driver courier rider passenger commuter traveler traveller tourist flyer
 farmer grower rancher fisherman
 lawyer attorney paralegal accountant bookkeeper auditor notary
-recruiter hiring manager interviewer candidate applicant job seeker jobseeker employee worker
-freelancer contractor consultant gig worker creator influencer streamer youtuber podcaster
+recruiter interviewer candidate applicant jobseeker employee worker
+freelancer contractor consultant creator influencer streamer youtuber podcaster
 writer author journalist editor reporter blogger artist musician photographer videographer
 designer illustrator architect engineer developer programmer coder
-salesperson sales rep account executive account manager sdr bdr marketer
-advisor adviser planner broker underwriter adjuster claims handler banker trader investor
+salesperson salesman saleswoman sdr bdr marketer
+advisor adviser planner broker underwriter adjuster banker trader investor
 analyst scientist researcher
 cashier clerk receptionist dispatcher technician mechanic electrician plumber installer
-warehouse associate picker packer operator foreman supervisor inspector
+picker packer foreman supervisor inspector
 chef cook waiter waitress barista bartender restaurateur
-pilot crew flight attendant
-officer firefighter soldier veteran caseworker social worker volunteer donor fundraiser
+pilot
+officer firefighter soldier veteran caseworker volunteer donor fundraiser
 organizer organiser coach trainer athlete player gamer viewer listener reader
 founder entrepreneur solopreneur shopkeeper storekeeper franchisee
 citizen resident voter immigrant refugee
-admin administrator it admin sysadmin moderator
+sysadmin moderator
 manager director executive cfo cto ceo cio ciso vp
 owner operator homeschooler
-nurse practitioner caregiver
+practitioner
 diabetic smoker dieter runner cyclist hiker
 """.split()
 
@@ -88,7 +88,9 @@ MULTIWORD_ROLES = [
     "stay at home parent", "older adult", "elderly", "gen z", "millennial", "baby boomer",
     "knowledge worker", "remote worker", "hourly worker", "blue collar worker",
     "non native speaker", "english learner", "language learner", "power user",
-    "compliance officer", "procurement manager", "finance team", "legal team", "sales team",
+    "compliance officer", "procurement manager", "hiring manager", "job seeker", "gig worker",
+    "sales rep", "account executive", "account manager", "claims handler", "warehouse associate",
+    "flight attendant", "it admin", "nurse practitioner", "cabin crew", "finance team", "legal team", "sales team",
     "support team", "clinical staff", "nursing staff", "hospital staff", "school staff",
     "smb", "smbs", "sme", "smes", "mid market", "enterprise customer", "enterprise client",
     "b2b buyer", "it team", "security team", "devops engineer",

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from scoring.text import Token
 
+_CACHE_LIMIT = 50_000
 _PREFIX_KEY = 4  # prefix patterns are indexed by (at most) their first four letters
 
 
@@ -25,11 +27,10 @@ class Spec:
     any_word: bool
 
     def accepts(self, token: Token) -> bool:
-        if self.any_word:
+        norm = token.norm
+        if norm in self.words or self.any_word or (self.number and token.is_number):
             return True
-        if self.number and token.is_number:
-            return True
-        return token.norm in self.words or any(token.norm.startswith(p) for p in self.prefixes)
+        return any(norm.startswith(prefix) for prefix in self.prefixes) if self.prefixes else False
 
 
 def _parse_spec(spec: str) -> Spec:
@@ -50,8 +51,7 @@ class Pattern:
     specs: tuple[Spec, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """Tokens ``first..last`` (inclusive) matched the pattern with ``label``."""
 
     label: str
@@ -68,6 +68,7 @@ class PhraseMatcher:
         self._by_prefix: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
         self._by_number: list[Pattern] = []
         self._key_lengths: set[int] = set()
+        self._cache: dict[tuple[str, bool], tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]] = {}
         for label, phrases in lexicon.items():
             for phrase in phrases:
                 self._add(label, phrase)
@@ -89,29 +90,62 @@ class PhraseMatcher:
         if head.number:
             self._by_number.append(pattern)
 
-    def _candidates(self, token: Token) -> Iterable[Pattern]:
-        yield from self._by_word.get(token.norm, ())
+    def _candidates(self, token: Token) -> tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]:
+        """Patterns whose first spec accepts this word, memoised per distinct word.
+
+        Returns the patterns to try in full, and those whose second word is a literal,
+        keyed by that word, so a common first word ("the", "i") costs one extra lookup.
+        """
+        key = (token.norm, token.is_number)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        found = list(self._by_word.get(token.norm, ()))
         for length in self._key_lengths:
             for prefix, pattern in self._by_prefix.get(token.norm[:length], ()):
                 if token.norm.startswith(prefix):
-                    yield pattern
+                    found.append(pattern)
         if token.is_number:
-            yield from self._by_number
+            found.extend(self._by_number)
+        general: list[Pattern] = []
+        by_second: dict[str, list[Pattern]] = defaultdict(list)
+        for pattern in found:
+            second = pattern.specs[1] if len(pattern.specs) > 1 else None
+            if second is not None and second.words and not (
+                second.prefixes or second.number or second.any_word
+            ):
+                for word in second.words:
+                    by_second[word].append(pattern)
+            else:
+                general.append(pattern)
+        if len(self._cache) > _CACHE_LIMIT:  # bound memory on adversarial vocabularies
+            self._cache.clear()
+        result = (tuple(general), {word: tuple(p) for word, p in by_second.items()})
+        self._cache[key] = result
+        return result
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
         """All matches in token order; for one label and start, only the longest."""
         matches: list[Match] = []
         count = len(tokens)
         for index, token in enumerate(tokens):
+            general, by_second = self._candidates(token)
+            if by_second and index + 1 < count:
+                candidates = general + by_second.get(tokens[index + 1].norm, ())
+            else:
+                candidates = general
+            if not candidates:
+                continue
             best: dict[str, Match] = {}
-            for pattern in self._candidates(token):
-                last = index + len(pattern.specs) - 1
+            for pattern in candidates:
+                specs = pattern.specs
+                last = index + len(specs) - 1
                 if last >= count:
                     continue
-                if all(
-                    spec.accepts(tokens[index + offset])
-                    for offset, spec in enumerate(pattern.specs[1:], start=1)
-                ):
+                for offset in range(1, len(specs)):
+                    if not specs[offset].accepts(tokens[index + offset]):
+                        break
+                else:
                     current = best.get(pattern.label)
                     if current is None or last > current.last:
                         best[pattern.label] = Match(pattern.label, pattern.text, index, last)

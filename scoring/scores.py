@@ -6,12 +6,14 @@ A dimension with nothing to judge is reported as not assessed (score None).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from scoring.analysis import Analysis
 from scoring.report import Dimension, Flag, Severity
 from scoring.rules.communication import MIN_WORDS, filler_rate
 
+_DIGIT = re.compile(r"\d")
 WEIGHTS = {"framing": 0.30, "metrics": 0.20, "ai_evaluation": 0.15, "solution": 0.20, "communication": 0.15}
 ERROR_PENALTY = {"apm": 3, "pm": 4, "senior": 6}
 LEVEL_SHIFT = {"apm": 5, "pm": 0, "senior": -5}
@@ -67,7 +69,7 @@ def metrics(a: Analysis, flags: Sequence[Flag]) -> Dimension:
         notes.append("with a guardrail")
     else:
         notes.append("no guardrail")
-    if any(ch.isdigit() for span in cover.evidence for ch in span.text) or _numeric_target(a):
+    if any(_DIGIT.search(span.text) for span in cover.evidence) or _numeric_target(a):
         score += 15
         notes.append("a numeric target")
     if _has(flags, "tech-before-framing") and a.first("metrics") is not None:
@@ -80,7 +82,7 @@ def _numeric_target(a: Analysis) -> bool:
     cover = a.coverage["metrics"]
     for span in cover.evidence:
         sentence = a.sentence_at(span.start)
-        if any(ch.isdigit() for ch in sentence.text):
+        if _DIGIT.search(sentence.text):
             return True
     return False
 
@@ -133,8 +135,9 @@ def communication(a: Analysis, flags: Sequence[Flag]) -> Dimension:
         return Dimension(None, "No answer to assess.")
     score, notes = 100, []
     minimum = MIN_WORDS.get(a.level, 60)
-    if a.words < minimum:
-        score = int(70 * a.words / minimum)
+    words = a.credited_words()
+    if words < minimum:
+        score = int(70 * words / minimum)
         notes.append("too short")
     rate = filler_rate(a)
     if rate > 0.02:

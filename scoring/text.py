@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 # Control characters (except tab/newline) and lone surrogates are replaced one-for-one,
 # so offsets stay valid while the patterns below see only ordinary text.
@@ -20,7 +19,9 @@ _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
     forty fifty sixty seventy eighty ninety hundred thousand million dozen half""".split()
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*\Z|\n\s*\n?|;|(?<=\s)[-–—•*]\s")
+_SENTENCE_END = re.compile(
+    r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*\Z|\n\s*\n?|[;:](?=\s)|(?<=\s)[-–—•*]\s"
+)
 _BULLET_START = re.compile(r"\s*(?:[-*•–—]|\d{1,2}[.)])\s+")
 
 # Spoken transcripts arrive without punctuation; chunk them at discourse markers instead.
@@ -37,23 +38,38 @@ def sanitize(answer: str) -> str:
     return _CONTROL.sub(" ", answer)
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    """One word: its lower-cased form and where it sits in the answer."""
+    """One word: its lower-cased form and where it sits in the answer.
 
-    norm: str
-    start: int
-    end: int
-    is_number: bool
+    A plain slotted class rather than a frozen dataclass: tokens are the hot path, and a
+    frozen dataclass costs twice as much to build.
+    """
+
+    __slots__ = ("end", "is_number", "norm", "start")
+
+    def __init__(self, norm: str, start: int, end: int, is_number: bool) -> None:
+        self.norm = norm
+        self.start = start
+        self.end = end
+        self.is_number = is_number
+
+    def __repr__(self) -> str:
+        return f"Token({self.norm!r}, {self.start}, {self.end})"
 
 
 def tokenize(text: str) -> list[Token]:
     """Split into word tokens (letters/digits, inner apostrophes kept)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased
+        lowered = text
+    lowered = lowered.replace("’", "'")
     tokens = []
-    for match in _TOKEN.finditer(text):
-        norm = match.group().lower().replace("’", "'")
-        is_number = bool(_NUMBER.match(norm)) or norm in _NUMBER_WORDS
-        tokens.append(Token(norm, match.start(), match.end(), is_number))
+    append = tokens.append
+    for match in _TOKEN.finditer(lowered):
+        start, end = match.span()
+        norm = match.group() if lowered is not text else match.group().lower()
+        is_number = (norm[0].isdigit() and bool(_NUMBER.match(norm))) or norm in _NUMBER_WORDS
+        append(Token(norm, start, end, is_number))
     return tokens
 
 
@@ -70,7 +86,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cursor = 0
     for match in _SENTENCE_END.finditer(text):
-        end = match.end() if text[match.start()] in ".!?;" else match.start()
+        end = match.end() if text[match.start()] in ".!?;:" else match.start()
         start, stop = _trim(text, cursor, end)
         if stop > start:
             spans.append((start, stop))

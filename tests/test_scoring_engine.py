@@ -1,0 +1,206 @@
+"""Engine contract: report shape, offsets, determinism, levels and hostile input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scoring import (
+    DIMENSIONS,
+    ELEMENTS,
+    MAX_WORDS,
+    AnswerTooLongError,
+    PromptSpec,
+    Report,
+    ScoringError,
+    UnknownLevelError,
+    analyze,
+)
+
+ML_FIRST = (
+    "I'd fine-tune an LLM on our support tickets and add RAG over the help centre. "
+    "Later we could look at which customers use it. We'd track CSAT."
+)
+STRONG = (
+    "I'll focus on first-time Etsy sellers, who struggle to price handmade items and often "
+    "underprice by 30%. Success is the share of first listings that sell within 14 days, with "
+    "refund rate as a guardrail. Why AI: rules can't read photos and free-text descriptions. I'd "
+    "use an LLM with embeddings of similar sold listings to suggest a price range. A good "
+    "suggestion falls inside the sold range for 80% of a 300-listing golden set rated by two "
+    "experienced sellers. When confidence is low we show the range without a number and the "
+    "seller decides. The trade-off is coverage versus precision; privacy risk is low because "
+    "listings are public. To sum up: start with sellers' first listing, judge it by 14-day sell-through."
+)
+
+
+def _all_spans(report: Report):
+    for cover in report.coverage.values():
+        yield from cover.evidence
+    yield from report.structure
+
+
+def test_report_has_every_element_dimension_and_stat() -> None:
+    report = analyze(STRONG)
+    assert set(report.coverage) == set(ELEMENTS)
+    assert set(report.dimensions) == set(DIMENSIONS)
+    assert 0 <= report.overall <= 100 and 1 <= report.grade <= 5
+    assert report.stats.words > 100 and report.stats.speaking_time_s > 0
+    assert report.scorer.version
+
+
+def test_offsets_point_into_the_original_answer() -> None:
+    answer = "\u202bמשתמשים\u202c 😀 Night-shift nurses\x00 lose 40 minutes.\n- I'd fine-tune an LLM"
+    report = analyze(answer)
+    for span in _all_spans(report):
+        assert answer[span.start : span.end] == span.text
+    for flag in report.flags:
+        assert answer[flag.start : flag.end] == flag.evidence
+    assert report.coverage["who"].present and report.coverage["tech"].present
+
+
+def test_first_at_is_the_earliest_evidence() -> None:
+    report = analyze(STRONG)
+    for cover in report.coverage.values():
+        if cover.present:
+            assert cover.first_at == min(span.start for span in cover.evidence)
+        else:
+            assert cover.first_at is None and cover.evidence == ()
+
+
+def test_ml_first_answer_gets_both_order_flags_and_a_low_grade() -> None:
+    report = analyze(ML_FIRST)
+    assert {"solution-first", "tech-before-framing"} <= set(report.flag_ids())
+    assert report.grade <= 2
+    strong = analyze(STRONG)
+    assert not {"solution-first", "tech-before-framing"} & set(strong.flag_ids())
+    assert strong.overall >= report.overall + 40
+
+
+def test_structure_shows_the_order_of_moves() -> None:
+    report = analyze(STRONG)
+    moves = [move for segment in report.structure for move in segment.moves]
+    assert moves.index("who") < moves.index("metrics") < moves.index("tech")
+    assert "eval_criteria" in moves
+
+
+def test_spoken_transcript_is_chunked_into_clauses() -> None:
+    answer = ("so um basically the users here are night shift nurses and they lose like forty "
+              "minutes every shift retyping notes so what i would do is uh first measure handover "
+              "time and then maybe build a draft tool with an llm and you know check it with the "
+              "nurses and then see if handover time goes down and also watch the error rate")
+    report = analyze(answer)
+    assert len(report.structure) >= 3
+    assert all(len(seg.text.split()) <= 40 for seg in report.structure)
+
+
+def test_same_input_same_report() -> None:
+    assert analyze(STRONG).to_dict() == analyze(STRONG).to_dict()
+
+
+def test_report_round_trips_through_json() -> None:
+    report = analyze(STRONG, PromptSpec(text="Design a pricing assistant", id="p1"))
+    data = json.loads(report.to_json())
+    assert Report.from_dict(data) == report
+    assert data["flags"] == [] or isinstance(data["flags"][0]["severity"], str)
+
+
+def test_higher_level_grades_the_same_answer_lower() -> None:
+    answer = ("Small clinic receptionists spend two hours a day on scheduling calls. I'd build an "
+              "LLM booking assistant that handles reschedules. We'd track calls per day and "
+              "no-show rate, and compare against last quarter for the first month.")
+    apm, pm, senior = (analyze(answer, level=level).overall for level in ("apm", "pm", "senior"))
+    assert apm > pm > senior
+
+
+def test_unassessed_dimension_is_none_not_invented() -> None:
+    report = analyze("Teachers spend six hours a week grading essays and want faster feedback.",
+                     PromptSpec(text="Tell me about grading", expects=frozenset({"who", "why"})))
+    assert report.dimensions["ai_evaluation"].score is None
+    assert not report.dimensions["ai_evaluation"].assessed
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\n\t \n"])
+def test_empty_answer_gives_too_short_and_nothing_present(answer: str) -> None:
+    report = analyze(answer)
+    assert report.flag_ids() == ["too-short"]
+    assert not any(c.present for c in report.coverage.values())
+    assert report.overall == 0 and report.grade == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "\x00\x01\x02 control \x7f characters for nurses",
+        "lone surrogate \ud800 here for nurses",
+        "emoji 🚀🔥👩‍⚕️ for nurses " * 20,
+        "مرحبا، الممرضات في النوبة الليلية يفقدن أربعين دقيقة",
+        "<script>alert('x')</script> **bold** [link](javascript:alert(1))",
+        "\u0000" * 1000,
+        "é" * 5000,
+    ],
+)
+def test_hostile_input_is_scored_without_error(answer: str) -> None:
+    report = analyze(answer)
+    assert isinstance(report.to_json(), str)
+    for span in _all_spans(report):
+        assert answer[span.start : span.end] == span.text
+
+
+def test_non_english_answer_gets_an_info_flag() -> None:
+    report = analyze("Para las enfermeras del turno de noche el problema es que pierden cuarenta minutos.")
+    assert "non-english" in report.flag_ids()
+
+
+def test_over_limit_answer_raises_a_typed_error() -> None:
+    with pytest.raises(AnswerTooLongError) as caught:
+        analyze("word " * (MAX_WORDS + 1))
+    assert caught.value.limit == MAX_WORDS and "20,000" in str(caught.value)
+    analyze("word " * MAX_WORDS)  # at the limit is fine
+
+
+def test_bad_arguments_raise_scoring_errors() -> None:
+    with pytest.raises(UnknownLevelError):
+        analyze("x", level="vp")
+    with pytest.raises(ScoringError):
+        analyze(b"bytes")  # type: ignore[arg-type]
+
+
+def test_framework_name_does_not_raise_the_score() -> None:
+    plain = "Night-shift nurses lose forty minutes a shift re-typing handover notes. I'd track handover time."
+    named = "Using the CIRCLES method: " + plain
+    assert analyze(named).overall <= analyze(plain).overall
+
+
+def test_prompt_expectations_drive_missing_flags() -> None:
+    answer = "Night-shift nurses lose forty minutes a shift re-typing notes; we'd cut handover time by 30%."
+    plain = analyze(answer, PromptSpec.from_text("Improve handovers"))
+    ai = analyze(answer, PromptSpec.from_text("Design an AI assistant for nurses"))
+    assert "missing-eval-criteria" not in plain.flag_ids()
+    assert "missing-eval-criteria" in ai.flag_ids()
+
+
+@pytest.mark.parametrize(
+    ("text", "element", "present"),
+    [
+        ("Our business model is subscriptions and the pricing model is per seat.", "tech", False),
+        ("Before we pick an algorithm, let's understand the nurses.", "tech", False),
+        ("She is a role model for junior PMs.", "tech", False),
+        ("We'd train a classifier on past tickets.", "tech", True),
+        ("The ranking algorithm orders the feed.", "tech", True),
+        ("Users want faster checkout.", "who", False),
+        ("Everyone will love it.", "who", False),
+        ("First-time Etsy sellers need help.", "who", True),
+        ("Users who abandoned a cart twice this month.", "who", True),
+        ("The problem is we need more revenue.", "why", False),
+        ("They lose forty minutes a shift re-typing notes.", "why", True),
+        ("We'd track KPIs and engagement.", "metrics", False),
+        ("Metrics: ", "metrics", False),
+        ("We'd measure 7-day retention.", "metrics", True),
+        ("Ticket deflection rate is the north star.", "metrics", True),
+        ("We grade outputs against a golden set with a rubric.", "eval_criteria", True),
+        ("We'd track 7-day retention.", "eval_criteria", False),
+    ],
+)
+def test_definition_traps(text: str, element: str, present: bool) -> None:
+    assert analyze(text).coverage[element].present is present
