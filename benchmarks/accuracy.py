@@ -18,8 +18,15 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 SPLITS = ("dev", "holdout")
 ELEMENT_LABELS = ("who", "why", "metrics", "eval_criteria", "tech")
 FLAG_LABELS = {"solution_first": "solution-first", "tech_before_framing": "tech-before-framing"}
-TARGETS = {"who": 0.90, "why": 0.90, "metrics": 0.90, "tech": 0.90, "eval_criteria": 0.85,
-           "solution_first": 0.85, "tech_before_framing": 0.85}
+TARGETS = {
+    "who": 0.90,
+    "why": 0.90,
+    "metrics": 0.90,
+    "tech": 0.90,
+    "eval_criteria": 0.85,
+    "solution_first": 0.85,
+    "tech_before_framing": 0.85,
+}
 
 
 @dataclass
@@ -57,7 +64,9 @@ def load_split(split: str) -> list[dict]:
     path = CORPUS_DIR / f"{split}.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def predictions(report: Report) -> dict[str, bool]:
@@ -86,8 +95,10 @@ def print_table(split: str, counts: dict[str, Counts], size: int) -> None:
     print(f"{'label':<22}{'P':>7}{'R':>7}{'F1':>7}{'target':>8}   tp  fp  fn  tn")
     for label, c in counts.items():
         mark = "ok" if c.f1 >= TARGETS[label] else "below"
-        print(f"{label:<22}{c.precision:>7.2f}{c.recall:>7.2f}{c.f1:>7.2f}{TARGETS[label]:>8.2f}"
-              f" {c.tp:>4}{c.fp:>4}{c.fn:>4}{c.tn:>4}  {mark}")
+        print(
+            f"{label:<22}{c.precision:>7.2f}{c.recall:>7.2f}{c.f1:>7.2f}{TARGETS[label]:>8.2f}"
+            f" {c.tp:>4}{c.fp:>4}{c.fn:>4}{c.tn:>4}  {mark}"
+        )
 
 
 def print_errors(label: str, split: str) -> None:

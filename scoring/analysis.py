@@ -20,20 +20,41 @@ from scoring.text import Token, chunk_long_span, sanitize, split_sentences, toke
 # Labels of the single matcher pass; every lexicon list gets one.
 _LEXICON: dict[str, list[str]] = {
     "role": lx.with_plurals(lx.EXTERNAL_ROLES) + lx.with_plurals(lx.MULTIWORD_ROLES),
-    "org": lx.with_plurals(lx.ORG_TYPES),
+    "org": lx.with_plurals(lx.ORG_TYPES) + lx.with_plurals(lx.DEMOGRAPHICS),
+    "targeting": lx.TARGETING_CUES,
     "generic": lx.GENERIC_PEOPLE,
-    "persona": ["# year old", "# years old", "aged #", "age #", "in their #s", "in their #",
-                "persona named", "persona called", "meet"],
+    "persona": [
+        "# year old",
+        "# years old",
+        "aged #",
+        "age #",
+        "in their #s",
+        "in their #",
+        "in their twenties|thirties|forties|fifties|sixties|seventies|eighties|teens",
+        "persona named",
+        "persona called",
+        "meet",
+    ],
     "pain": lx.PAIN,
     "business": lx.BUSINESS_GOAL,
     "metric": lx.NAMED_METRIC,
-    "percent": ["#%", "# percent", "# %", "#x", "# x", "# times",
-                "# minutes|minute|mins|hours|hour|seconds|second|days|day|weeks|clicks|steps"],
+    "percent": [
+        "#%",
+        "# percent",
+        "# %",
+        "#x",
+        "# x",
+        "# times",
+        "# minutes|minute|mins|hours|hour|seconds|second|days|day|weeks|clicks|steps",
+    ],
     "time_word": ["time", "times", "turnaround"],
+    "rate_word": ["rate", "rates", "ratio", "per # *", "per *"],
     "metric_cue": lx.METRIC_CUES,
     "vague": lx.VAGUE_METRIC,
     "guardrail": lx.GUARDRAIL,
-    "eval": lx.EVAL_CRITERIA,
+    "eval": lx.EVAL_CRITERIA + lx.EVAL_STRONG,
+    "eval_verb": lx.EVAL_VERBS,
+    "eval_object": lx.EVAL_OBJECTS + lx.EVAL_QUALITIES,
     "tech": lx.TECH,
     "model_word": lx.MODEL_WORDS,
     "ml_context": lx.ML_CONTEXT,
@@ -164,29 +185,303 @@ def _words(tokens: list[Token], lo: int, hi: int) -> list[str]:
     return [t.norm for t in tokens[max(lo, 0) : max(hi, 0)]]
 
 
-_TARGETING = frozenset(
-    "for help helps helping serve serving target targeting empower support supporting enable "
-    "are is persona segment audience".split()
+_VERBISH = frozenset(
+    [
+        "help",
+        "helps",
+        "helping",
+        "let",
+        "lets",
+        "allow",
+        "allows",
+        "enable",
+        "enables",
+        "give",
+        "gives",
+        "make",
+        "makes",
+        "tell",
+        "tells",
+        "show",
+        "shows",
+        "ask",
+        "asks",
+        "serve",
+        "serves",
+        "support",
+        "supports",
+        "assist",
+        "assists",
+        "remind",
+        "reminds",
+        "notify",
+        "notifies",
+        "connect",
+        "connects",
+        "match",
+        "matches",
+        "empower",
+        "empowers",
+        "get",
+        "gets",
+        "keep",
+        "keeps",
+        "save",
+        "saves",
+        "want",
+        "wants",
+        "need",
+        "needs",
+        "like",
+        "likes",
+        "hate",
+        "hates",
+        "see",
+        "sees",
+        "find",
+        "finds",
+        "send",
+        "sends",
+        "pay",
+        "pays",
+        "bring",
+        "brings",
+        "put",
+        "puts",
+        "reach",
+        "reaches",
+        "target",
+        "targets",
+        "imagine",
+        "say",
+        "says",
+        "think",
+        "thinks",
+        "know",
+        "knows",
+        "guide",
+        "guides",
+        "coach",
+        "coaches",
+        "train",
+        "trains",
+        "teach",
+        "teaches",
+        "onboard",
+        "onboards",
+        "nudge",
+        "nudges",
+        "recommend",
+        "recommends",
+        "suggest",
+        "suggests",
+        "alert",
+        "alerts",
+        "stop",
+        "stops",
+    ]
+)
+_HEADING_CUES = frozenset(
+    [
+        "who",
+        "user",
+        "users",
+        "persona",
+        "personas",
+        "segment",
+        "segments",
+        "audience",
+        "target",
+        "customer",
+    ]
 )
 _CLAUSE_OPENERS = frozenset(
-    "who that at in with from aged between living working using whose on over under across "
-    "running managing".split()
+    [
+        "who",
+        "that",
+        "at",
+        "in",
+        "with",
+        "from",
+        "aged",
+        "between",
+        "living",
+        "working",
+        "using",
+        "whose",
+        "on",
+        "over",
+        "under",
+        "across",
+        "running",
+        "managing",
+    ]
 )
 _TRIVIAL_CLAUSE = frozenset(
-    "use uses using the our your app product platform it service this want wants like likes "
-    "need needs a an of on is are be to and would will can".split()
+    [
+        "use",
+        "uses",
+        "using",
+        "the",
+        "our",
+        "your",
+        "app",
+        "product",
+        "platform",
+        "it",
+        "service",
+        "this",
+        "want",
+        "wants",
+        "like",
+        "likes",
+        "need",
+        "needs",
+        "a",
+        "an",
+        "of",
+        "on",
+        "is",
+        "are",
+        "be",
+        "to",
+        "and",
+        "would",
+        "will",
+        "can",
+    ]
+)
+_VAGUE_WORDS = frozenset(
+    [
+        "engagement",
+        "kpis",
+        "kpi",
+        "metrics",
+        "metric",
+        "success",
+        "tbd",
+        "usage",
+        "numbers",
+        "impact",
+        "performance",
+        "stuff",
+        "things",
+        "satisfaction",
+        "data",
+        "analytics",
+        "main",
+        "key",
+        "usual",
+        "various",
+        "some",
+        "track",
+        "measure",
+        "measuring",
+        "look",
+        "see",
+        "watch",
+        "monitor",
+        "we'll",
+        "we'd",
+        "i'd",
+        "i'll",
+        "would",
+        "will",
+        "it's",
+        "feature",
+        "going",
+        "want",
+        "define",
+        "relevant",
+        "important",
+        "overall",
+        "general",
+    ]
 )
 _NOT_A_MEASURE = frozenset(
-    "the a an of spend spent spending waste wasted save saves take takes have had first same "
-    "long real free full part lunch any some this that every each no more less much their "
-    "our your at in on by for over".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "spend",
+        "spent",
+        "spending",
+        "waste",
+        "wasted",
+        "save",
+        "saves",
+        "take",
+        "takes",
+        "have",
+        "had",
+        "first",
+        "same",
+        "long",
+        "real",
+        "free",
+        "full",
+        "part",
+        "lunch",
+        "any",
+        "some",
+        "this",
+        "that",
+        "every",
+        "each",
+        "no",
+        "more",
+        "less",
+        "much",
+        "their",
+        "our",
+        "your",
+        "at",
+        "in",
+        "on",
+        "by",
+        "for",
+        "over",
+    ]
 )
-_OWN_TEAM = frozenset("our my your we internal in-house".split())
-_AI_AGENT = frozenset("ai llm autonomous software chat virtual coding voice agentic".split())
-_SUBJECTS_SELF = frozenset("we i our us my company business".split())
+_OWN_TEAM = frozenset(["our", "my", "your", "we", "internal", "in-house"])
+_AI_AGENT = frozenset(
+    [
+        "ai",
+        "llm",
+        "autonomous",
+        "software",
+        "chat",
+        "virtual",
+        "coding",
+        "voice",
+        "agentic",
+        "digital",
+        "robo",
+        "gpt",
+        "bot",
+        "smart",
+    ]
+)
+_SUBJECTS_SELF = frozenset(["we", "i", "our", "us", "my", "company", "business"])
 _USER_REFERENCE = frozenset(
-    "they their them he she his her users user customers customer people patients clients "
-    "you".split()
+    [
+        "they",
+        "their",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "users",
+        "user",
+        "customers",
+        "customer",
+        "people",
+        "patients",
+        "clients",
+        "you",
+    ]
 )
 
 
@@ -215,32 +510,76 @@ class _Context:
         return _words(self.tokens, index + 1, min(segment.last_token, index + 1 + count))
 
 
-def _is_specific_role(match: Match, ctx: _Context) -> bool:
-    head = ctx.tokens[match.last].norm
-    prev = ctx.before(match.first, 3)
-    nxt = ctx.after(match.last, 2)
-    if head in {"agent", "agents"} and (set(prev[-1:]) & _AI_AGENT or not prev):
-        return False
-    if nxt[:1] == ["team"] or set(prev[-2:]) & _OWN_TEAM:
-        return False
-    if head not in lx.INTERNAL_ROLES or match.last > match.first:
-        return True
-    # Team roles count only when qualified ("freelance designers") or said to be the target.
-    qualified = bool(prev) and prev[-1] not in lx.GENERIC_QUALIFIERS | lx.ENGLISH_STOPWORDS
-    return qualified or bool(set(prev) & _TARGETING) or (bool(nxt) and nxt[0] in _CLAUSE_OPENERS)
+def _content(words: list[str]) -> int:
+    return sum(1 for w in words if w not in _TRIVIAL_CLAUSE and w not in lx.ENGLISH_STOPWORDS)
 
 
-def _is_qualified_generic(match: Match, ctx: _Context) -> bool:
-    """'rural customers', 'users who abandoned a cart twice': generic nouns made specific."""
-    prev = ctx.before(match.first, 2)
-    modifiers = [w for w in prev if w not in lx.GENERIC_QUALIFIERS and w not in lx.ENGLISH_STOPWORDS]
-    if prev and prev[-1] not in lx.GENERIC_QUALIFIERS and modifiers and not prev[-1].isdigit():
-        return True
-    nxt = ctx.after(match.last, 8)
-    if nxt and nxt[0] in _CLAUSE_OPENERS:
-        content = [w for w in nxt[1:] if w not in _TRIVIAL_CLAUSE]
-        return len(content) >= 2
-    return False
+def _is_modifier(word: str) -> bool:
+    """A word that narrows the noun after it ("solo photographers", "ER nurses")."""
+    return not (
+        word in lx.GENERIC_QUALIFIERS
+        or word in lx.ENGLISH_STOPWORDS
+        or word in _VERBISH
+        or word.isdigit()
+    )
+
+
+class _WhoDetector:
+    """A segment is named when a people noun is narrowed: a modifier, a clause, a persona,
+    or an explicit choice ("I'd focus on nurses"). A bare noun that merely echoes the
+    prompt ("farmers", "users") is not a segment."""
+
+    def __init__(self, ctx: _Context, targeting: list[Match]) -> None:
+        self.ctx = ctx
+        self.cue_tokens = {i for m in targeting for i in range(m.first, m.last + 1)}
+        self.heading_segments = {
+            n
+            for n, seg in enumerate(ctx.segments)
+            if seg.first_token < seg.last_token
+            and ctx.tokens[seg.first_token].norm in _HEADING_CUES
+        }
+        self.heading_segments |= {n + 1 for n in self.heading_segments}
+
+    def _excluded(self, match: Match) -> bool:
+        ctx = self.ctx
+        head = ctx.tokens[match.last].norm
+        prev = ctx.before(match.first, 3)
+        nxt = ctx.after(match.last, 1)
+        if prev and prev[-1] in _AI_AGENT:  # "an AI coach", "a virtual assistant" are products
+            return True
+        if head in {"agent", "agents"} and not prev:
+            return True
+        return nxt == ["team"] or bool(set(prev[-2:]) & _OWN_TEAM)
+
+    def _targeted(self, match: Match) -> bool:
+        ctx = self.ctx
+        if ctx.segment_of[match.first] in self.heading_segments:
+            return True
+        segment = ctx.segments[ctx.segment_of[match.first]]
+        lo = max(segment.first_token, match.first - 6)
+        return any(i in self.cue_tokens for i in range(lo, match.first))
+
+    def _clause(self, match: Match, needed: int) -> bool:
+        nxt = self.ctx.after(match.last, 5)
+        return bool(nxt) and nxt[0] in _CLAUSE_OPENERS and _content(nxt[1:]) >= needed
+
+    def role(self, match: Match) -> bool:
+        if self._excluded(match):
+            return False
+        if match.last > match.first:  # "support agents", "small business owners"
+            return True
+        prev = self.ctx.before(match.first, 1)
+        return (
+            (bool(prev) and _is_modifier(prev[0]))
+            or self._clause(match, 1)
+            or self._targeted(match)
+        )
+
+    def generic(self, match: Match) -> bool:
+        prev = self.ctx.before(match.first, 1)
+        if prev and prev[0] in {"of", "per"}:
+            return False
+        return (bool(prev) and _is_modifier(prev[0])) or self._clause(match, 2)
 
 
 def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
@@ -270,10 +609,25 @@ def _is_ml_model_word(match: Match, ctx: _Context, ml_context: set[int]) -> bool
     if prev and prev[-1] in lx.NON_ML_MODIFIERS:
         return False
     nxt = ctx.after(match.last, 2)
-    if head in {"ml", "machine"} and nxt[:1] and nxt[0] in {
-        "engineer", "engineers", "team", "teams", "background", "experience", "researcher",
-        "researchers", "org", "people", "folks", "side",
-    }:
+    if (
+        head in {"ml", "machine"}
+        and nxt[:1]
+        and nxt[0]
+        in {
+            "engineer",
+            "engineers",
+            "team",
+            "teams",
+            "background",
+            "experience",
+            "researcher",
+            "researchers",
+            "org",
+            "people",
+            "folks",
+            "side",
+        }
+    ):
         return False
     if head in {"algorithm", "algorithms", "algo", "algos"}:
         return True
@@ -288,13 +642,90 @@ def _first_indices(matches: Iterable[Match]) -> set[int]:
     return {m.first for m in matches}
 
 
+def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Match]:
+    """A judging verb near an AI output or a quality word: 'vets grade the bot's answers'."""
+    objects = [m.first for m in by_label["eval_object"]]
+    found = []
+    for verb in by_label["eval_verb"]:
+        segment = ctx.segment_of[verb.first]
+        if any(ctx.segment_of[i] == segment and -6 <= i - verb.last <= 10 for i in objects):
+            found.append(verb)
+    return found
+
+
+def _is_named_rate(match: Match, ctx: _Context) -> bool:
+    """'kickback rate', 'calls per job': a measure named by its noun, not 'at any rate'."""
+    prev = ctx.before(match.first, 1)
+    if not prev or not _is_modifier(prev[0]) or prev[0] in _NOT_A_MEASURE:
+        return False
+    if ctx.tokens[match.first].norm == "per":
+        following = ctx.tokens[match.last].norm if match.last > match.first else ""
+        return following not in lx.ENGLISH_STOPWORDS and following not in {"se", "cent"}
+    return True
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """A short line or label: 'Success:', '## Metrics', '**Who**'."""
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    return text[end - 1] == ":" or text[start] in "#*" or not rest.strip()
+
+
+def _heading_bodies(ctx: _Context, text: str, headings: frozenset[str], span: int) -> set[int]:
+    """Segments under a heading such as 'Success:' or '## Why' (up to ``span`` segments)."""
+    bodies: set[int] = set()
+    remaining = 0
+    for number, segment in enumerate(ctx.segments):
+        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        if _is_heading_words(words, headings) and is_heading(text, segment.start, segment.end):
+            remaining = span
+        elif remaining:
+            bodies.add(number)
+            remaining -= 1
+    return bodies
+
+
+def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
+    content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
+    return 1 <= len(words) <= 4 and bool(content) and content[0] in headings
+
+
+def _heading_content(ctx: _Context, bodies: set[int], label: str, needed: int) -> list[Match]:
+    """A concrete phrase right under a heading counts as that element."""
+    found = []
+    for number in sorted(bodies):
+        segment = ctx.segments[number]
+        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in _VAGUE_WORDS]
+        if len(content) >= needed:
+            found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))
+    return found
+
+
+def _eval_headings(ctx: _Context) -> list[Match]:
+    """An 'Evaluation:' heading followed by a segment with real content."""
+    found = []
+    for number, segment in enumerate(ctx.segments[:-1]):
+        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        if 1 <= len(words) <= 3 and words[0] in lx.EVAL_HEADINGS:
+            following = ctx.segments[number + 1]
+            body = _words(ctx.tokens, following.first_token, following.last_token)
+            if _content(body) >= 3:
+                found.append(Match("eval", words[0], segment.first_token, segment.first_token))
+    return found
+
+
 def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Sorted spans with overlapping ones reduced to the longest ('7-day retention', not both)."""
     merged: list[Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
             if span.end > merged[-1].end:
-                merged[-1] = span if span.end - span.start > merged[-1].end - merged[-1].start else merged[-1]
+                merged[-1] = (
+                    span
+                    if span.end - span.start > merged[-1].end - merged[-1].start
+                    else merged[-1]
+                )
             continue
         merged.append(span)
     return merged
@@ -302,7 +733,9 @@ def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
 
 def _coverage(spans: list[Span]) -> Coverage:
     spans = merge_overlaps(spans)
-    return Coverage(present=bool(spans), evidence=tuple(spans), first_at=spans[0].start if spans else None)
+    return Coverage(
+        present=bool(spans), evidence=tuple(spans), first_at=spans[0].start if spans else None
+    )
 
 
 def _language(tokens: list[Token]) -> str:
@@ -336,10 +769,15 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         return [_span(answer, tokens, m) for m in matches]
 
     # who
-    roles = [m for m in by_label["role"] + by_label["org"] if _is_specific_role(m, ctx)]
-    qualified = [m for m in by_label["generic"] if _is_qualified_generic(m, ctx)]
-    personas = [m for m in by_label["persona"] if tokens[m.first].norm != "meet" or
-                (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())]
+    who_detector = _WhoDetector(ctx, by_label["targeting"])
+    roles = [m for m in by_label["role"] + by_label["org"] if who_detector.role(m)]
+    qualified = [m for m in by_label["generic"] if who_detector.generic(m)]
+    personas = [
+        m
+        for m in by_label["persona"]
+        if tokens[m.first].norm != "meet"
+        or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
+    ]
     who = roles + qualified + personas
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
     generic_only = [m for m in by_label["generic"] if m not in qualified]
@@ -350,8 +788,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     ml_context = {i for m in by_label["ml_context"] for i in range(m.first, m.last + 1)}
     tech_terms = [m for m in by_label["tech"] if not _deferred(m, ctx, defer_before, defer_after)]
     model_words = [
-        m for m in by_label["model_word"]
-        if _is_ml_model_word(m, ctx, ml_context | {i for t in tech_terms for i in (t.first, t.last)})
+        m
+        for m in by_label["model_word"]
+        if _is_ml_model_word(
+            m, ctx, ml_context | {i for t in tech_terms for i in (t.first, t.last)}
+        )
         and not _deferred(m, ctx, defer_before, defer_after)
     ]
     tech = tech_terms + model_words
@@ -360,20 +801,37 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     # why (a business goal alone is not the user's problem)
     business = {ctx.segment_of[m.first] for m in by_label["business"]}
     why = [m for m in by_label["pain"] if _is_pain(m, ctx, business, tech_segments)]
+    why += _heading_content(ctx, _heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3)
 
-    # metrics: named measures, or a number tied to a measuring verb
+    # metrics: named measures, "<noun> rate", "<noun> per <unit>", numbers tied to a
+    # measuring verb, or content under a "Success:" heading
     cue_segments = {ctx.segment_of[m.first] for m in by_label["metric_cue"]}
-    numeric = [m for m in by_label["percent"] if ctx.segment_of[m.first] in cue_segments]
-    timed = [m for m in by_label["time_word"] if ctx.segment_of[m.first] in cue_segments
-             and ctx.before(m.first, 1) and ctx.before(m.first, 1)[0] not in _NOT_A_MEASURE]
-    metrics = by_label["metric"] + numeric + timed
+    heading_bodies = _heading_bodies(ctx, text, lx.METRIC_HEADINGS, 4)
+    metric_context = cue_segments | heading_bodies
+    timed = [
+        m
+        for m in by_label["time_word"]
+        if ctx.segment_of[m.first] in metric_context
+        and ctx.before(m.first, 1)
+        and ctx.before(m.first, 1)[0] not in _NOT_A_MEASURE
+    ]
+    numeric = [m for m in by_label["percent"] if ctx.segment_of[m.first] in metric_context]
+    rates = [m for m in by_label["rate_word"] if _is_named_rate(m, ctx)]
+    named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]
+    metrics = named + numeric + timed + rates + _heading_content(ctx, heading_bodies, "metric", 2)
 
-    solution = by_label["solution"] + tech
+    evaluation = by_label["eval"] + _judged_outputs(ctx, by_label) + _eval_headings(ctx)
+
+    proposals = _heading_content(
+        ctx, _heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
+    )
+    proposed = [m for m in by_label["solution"] if ctx.after(m.last, 1) != ["for"]]
+    solution = proposed + tech + proposals
     coverage = {
         "who": _coverage(spans(who)),
         "why": _coverage(spans(why)),
         "metrics": _coverage(spans(metrics)),
-        "eval_criteria": _coverage(spans(by_label["eval"])),
+        "eval_criteria": _coverage(spans(evaluation)),
         "tech": _coverage(spans(tech)),
         "solution": _coverage(spans(solution)),
         "tradeoffs": _coverage(spans(by_label["tradeoffs"])),

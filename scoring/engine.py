@@ -7,8 +7,8 @@ from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
 from scoring.prompt_spec import PromptSpec
 from scoring.report import ELEMENTS, LEVELS, Flag, Report, ScorerInfo, Segment, Stats
 from scoring.rules import RULES
-from scoring.scores import dimensions, grade, overall
 from scoring.rules.communication import filler_rate
+from scoring.scores import dimensions, grade, overall
 
 SCORER_NAME = "aipm-rules"
 SCORER_VERSION = "1.0.0"
@@ -51,7 +51,9 @@ def _structure(analysis: Analysis) -> tuple[Segment, ...]:
             if starts[cursor][0] >= seg.start and element not in moves:
                 moves.append(element)
             cursor += 1
-        segments.append(Segment(seg.start, seg.end, analysis.answer[seg.start : seg.end], tuple(moves)))
+        segments.append(
+            Segment(seg.start, seg.end, analysis.answer[seg.start : seg.end], tuple(moves))
+        )
     return tuple(segments)
 
 

@@ -68,7 +68,9 @@ class PhraseMatcher:
         self._by_prefix: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
         self._by_number: list[Pattern] = []
         self._key_lengths: set[int] = set()
-        self._cache: dict[tuple[str, bool], tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]] = {}
+        self._cache: dict[
+            tuple[str, bool], tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]
+        ] = {}
         for label, phrases in lexicon.items():
             for phrase in phrases:
                 self._add(label, phrase)
@@ -90,7 +92,9 @@ class PhraseMatcher:
         if head.number:
             self._by_number.append(pattern)
 
-    def _candidates(self, token: Token) -> tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]:
+    def _candidates(
+        self, token: Token
+    ) -> tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]:
         """Patterns whose first spec accepts this word, memoised per distinct word.
 
         Returns the patterns to try in full, and those whose second word is a literal,
@@ -111,8 +115,10 @@ class PhraseMatcher:
         by_second: dict[str, list[Pattern]] = defaultdict(list)
         for pattern in found:
             second = pattern.specs[1] if len(pattern.specs) > 1 else None
-            if second is not None and second.words and not (
-                second.prefixes or second.number or second.any_word
+            if (
+                second is not None
+                and second.words
+                and not (second.prefixes or second.number or second.any_word)
             ):
                 for word in second.words:
                     by_second[word].append(pattern)

@@ -16,7 +16,9 @@ def report_text(report: Report) -> str:
         for flag in report.flags:
             lines.append(f"  [{_MARK[flag.severity.value]}] {flag.id}: {flag.message}")
             if flag.evidence:
-                lines.append(f"      at {flag.start}-{flag.end}: \u201c{_clip(flag.evidence)}\u201d")
+                lines.append(
+                    f"      at {flag.start}-{flag.end}: \u201c{_clip(flag.evidence)}\u201d"
+                )
             lines.append(f"      fix: {flag.fix}")
     else:
         lines.append("Flags: none")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 ELEMENTS: tuple[str, ...] = (
@@ -22,7 +22,7 @@ Level = Literal["apm", "pm", "senior"]
 LEVELS: tuple[str, ...] = ("apm", "pm", "senior")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a flag is; ordered error > warning > info."""
 
     ERROR = "error"

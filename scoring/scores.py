@@ -14,7 +14,13 @@ from scoring.report import Dimension, Flag, Severity
 from scoring.rules.communication import MIN_WORDS, filler_rate
 
 _DIGIT = re.compile(r"\d")
-WEIGHTS = {"framing": 0.30, "metrics": 0.20, "ai_evaluation": 0.15, "solution": 0.20, "communication": 0.15}
+WEIGHTS = {
+    "framing": 0.30,
+    "metrics": 0.20,
+    "ai_evaluation": 0.15,
+    "solution": 0.20,
+    "communication": 0.15,
+}
 ERROR_PENALTY = {"apm": 3, "pm": 4, "senior": 6}
 LEVEL_SHIFT = {"apm": 5, "pm": 0, "senior": -5}
 GRADE_FLOORS = ((85, 5), (70, 4), (55, 3), (40, 2))
@@ -179,7 +185,7 @@ def overall(dims: dict[str, Dimension], flags: Sequence[Flag], level: str) -> in
     mean = sum(WEIGHTS[name] * score for name, score in assessed.items()) / total_weight
     errors = sum(1 for flag in flags if flag.severity is Severity.ERROR)
     value = mean - errors * ERROR_PENALTY[level] + LEVEL_SHIFT[level]
-    return int(round(max(0.0, min(100.0, value))))
+    return round(max(0.0, min(100.0, value)))
 
 
 def grade(score: int) -> int:

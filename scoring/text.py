@@ -16,8 +16,34 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:[kmbx]|st|nd|rd|th|s)?$")
 _NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
-    forty fifty sixty seventy eighty ninety hundred thousand million dozen half""".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "dozen",
+        "half",
+    ]
 )
 _SENTENCE_END = re.compile(
     r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*\Z|\n\s*\n?|[;:](?=\s)|(?<=\s)[-–—•*]\s"
@@ -26,8 +52,29 @@ _BULLET_START = re.compile(r"\s*(?:[-*•–—]|\d{1,2}[.)])\s+")
 
 # Spoken transcripts arrive without punctuation; chunk them at discourse markers instead.
 _DISCOURSE = frozenset(
-    "so and but then first second third next also because um uh okay ok like basically "
-    "anyway finally lastly now after".split()
+    [
+        "so",
+        "and",
+        "but",
+        "then",
+        "first",
+        "second",
+        "third",
+        "next",
+        "also",
+        "because",
+        "um",
+        "uh",
+        "okay",
+        "ok",
+        "like",
+        "basically",
+        "anyway",
+        "finally",
+        "lastly",
+        "now",
+        "after",
+    ]
 )
 MAX_CHUNK_WORDS = 28
 MIN_CHUNK_WORDS = 8

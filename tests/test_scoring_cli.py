@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ML_FIRST = "I'd fine-tune an LLM on our tickets. Then we'd look at engagement."
 
 
-def test_score_file_prints_flags_with_quoted_evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_file_prints_flags_with_quoted_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     answer = tmp_path / "answer.txt"
     answer.write_text(ML_FIRST, encoding="utf-8")
     assert main(["score", str(answer)]) == 0
@@ -25,7 +27,9 @@ def test_score_file_prints_flags_with_quoted_evidence(tmp_path: Path, capsys: py
     assert "Overall" in out and "framing" in out
 
 
-def test_score_stdin_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_stdin_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(ML_FIRST))
     assert main(["score", "-", "--json", "--level", "senior"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -34,16 +38,22 @@ def test_score_stdin_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     assert report["coverage"]["tech"]["evidence"][0]["text"] == "fine-tune"
 
 
-def test_score_jsonl_batch_keeps_going_after_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_jsonl_batch_keeps_going_after_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     batch = tmp_path / "in.jsonl"
     batch.write_text(
-        "\n".join([
-            json.dumps({"id": "a", "answer": ML_FIRST}),
-            "{not json",
-            json.dumps({"id": "c", "answer": 42}),
-            json.dumps({"id": "d", "answer": "Nurses lose time.", "prompt": "Design an AI assistant"}),
-            json.dumps({"id": "e", "answer": "word " * 20_001}),
-        ]),
+        "\n".join(
+            [
+                json.dumps({"id": "a", "answer": ML_FIRST}),
+                "{not json",
+                json.dumps({"id": "c", "answer": 42}),
+                json.dumps(
+                    {"id": "d", "answer": "Nurses lose time.", "prompt": "Design an AI assistant"}
+                ),
+                json.dumps({"id": "e", "answer": "word " * 20_001}),
+            ]
+        ),
         encoding="utf-8",
     )
     assert main(["score", "--jsonl", str(batch)]) == 0
@@ -74,5 +84,7 @@ def test_rules_reference_in_docs_is_in_sync() -> None:
 def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    command = (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    )
     assert command in readme and command in ci

@@ -30,7 +30,8 @@ STRONG = (
     "suggestion falls inside the sold range for 80% of a 300-listing golden set rated by two "
     "experienced sellers. When confidence is low we show the range without a number and the "
     "seller decides. The trade-off is coverage versus precision; privacy risk is low because "
-    "listings are public. To sum up: start with sellers' first listing, judge it by 14-day sell-through."
+    "listings are public. To sum up: start with sellers' first listing, judge it by 14-day "
+    "sell-through."
 )
 
 
@@ -50,7 +51,9 @@ def test_report_has_every_element_dimension_and_stat() -> None:
 
 
 def test_offsets_point_into_the_original_answer() -> None:
-    answer = "\u202bמשתמשים\u202c 😀 Night-shift nurses\x00 lose 40 minutes.\n- I'd fine-tune an LLM"
+    answer = (
+        "\u202bמשתמשים\u202c 😀 Night-shift nurses\x00 lose 40 minutes.\n- I'd fine-tune an LLM"
+    )
     report = analyze(answer)
     for span in _all_spans(report):
         assert answer[span.start : span.end] == span.text
@@ -85,10 +88,12 @@ def test_structure_shows_the_order_of_moves() -> None:
 
 
 def test_spoken_transcript_is_chunked_into_clauses() -> None:
-    answer = ("so um basically the users here are night shift nurses and they lose like forty "
-              "minutes every shift retyping notes so what i would do is uh first measure handover "
-              "time and then maybe build a draft tool with an llm and you know check it with the "
-              "nurses and then see if handover time goes down and also watch the error rate")
+    answer = (
+        "so um basically the users here are night shift nurses and they lose like forty "
+        "minutes every shift retyping notes so what i would do is uh first measure handover "
+        "time and then maybe build a draft tool with an llm and you know check it with the "
+        "nurses and then see if handover time goes down and also watch the error rate"
+    )
     report = analyze(answer)
     assert len(report.structure) >= 3
     assert all(len(seg.text.split()) <= 40 for seg in report.structure)
@@ -106,16 +111,20 @@ def test_report_round_trips_through_json() -> None:
 
 
 def test_higher_level_grades_the_same_answer_lower() -> None:
-    answer = ("Small clinic receptionists spend two hours a day on scheduling calls. I'd build an "
-              "LLM booking assistant that handles reschedules. We'd track calls per day and "
-              "no-show rate, and compare against last quarter for the first month.")
+    answer = (
+        "Small clinic receptionists spend two hours a day on scheduling calls. I'd build an "
+        "LLM booking assistant that handles reschedules. We'd track calls per day and "
+        "no-show rate, and compare against last quarter for the first month."
+    )
     apm, pm, senior = (analyze(answer, level=level).overall for level in ("apm", "pm", "senior"))
     assert apm > pm > senior
 
 
 def test_unassessed_dimension_is_none_not_invented() -> None:
-    report = analyze("Teachers spend six hours a week grading essays and want faster feedback.",
-                     PromptSpec(text="Tell me about grading", expects=frozenset({"who", "why"})))
+    report = analyze(
+        "Teachers spend six hours a week grading essays and want faster feedback.",
+        PromptSpec(text="Tell me about grading", expects=frozenset({"who", "why"})),
+    )
     assert report.dimensions["ai_evaluation"].score is None
     assert not report.dimensions["ai_evaluation"].assessed
 
@@ -148,7 +157,9 @@ def test_hostile_input_is_scored_without_error(answer: str) -> None:
 
 
 def test_non_english_answer_gets_an_info_flag() -> None:
-    report = analyze("Para las enfermeras del turno de noche el problema es que pierden cuarenta minutos.")
+    report = analyze(
+        "Para las enfermeras del turno de noche el problema es que pierden cuarenta minutos."
+    )
     assert "non-english" in report.flag_ids()
 
 
@@ -167,13 +178,19 @@ def test_bad_arguments_raise_scoring_errors() -> None:
 
 
 def test_framework_name_does_not_raise_the_score() -> None:
-    plain = "Night-shift nurses lose forty minutes a shift re-typing handover notes. I'd track handover time."
+    plain = (
+        "Night-shift nurses lose forty minutes a shift re-typing handover notes. "
+        "I'd track handover time."
+    )
     named = "Using the CIRCLES method: " + plain
     assert analyze(named).overall <= analyze(plain).overall
 
 
 def test_prompt_expectations_drive_missing_flags() -> None:
-    answer = "Night-shift nurses lose forty minutes a shift re-typing notes; we'd cut handover time by 30%."
+    answer = (
+        "Night-shift nurses lose forty minutes a shift re-typing notes; "
+        "we'd cut handover time by 30%."
+    )
     plain = analyze(answer, PromptSpec.from_text("Improve handovers"))
     ai = analyze(answer, PromptSpec.from_text("Design an AI assistant for nurses"))
     assert "missing-eval-criteria" not in plain.flag_ids()

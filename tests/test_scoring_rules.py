@@ -9,7 +9,11 @@ from scoring.rules import Example, Rule
 
 
 def _run(example: Example):
-    prompt = PromptSpec(text=example.prompt, expects=example.expects) if example.expects else PromptSpec(text=example.prompt)
+    prompt = (
+        PromptSpec(text=example.prompt, expects=example.expects)
+        if example.expects
+        else PromptSpec(text=example.prompt)
+    )
     return analyze(example.answer, prompt, example.level)
 
 
@@ -26,7 +30,9 @@ def _case_id(case: tuple[Rule, Example]) -> str:
 def test_rule_fires_on_its_examples(case: tuple[Rule, Example]) -> None:
     rule, example = case
     report = _run(example)
-    assert rule.id in report.flag_ids(), f"{rule.id} should fire on {example.answer!r}, got {report.flag_ids()}"
+    assert rule.id in report.flag_ids(), (
+        f"{rule.id} should fire on {example.answer!r}, got {report.flag_ids()}"
+    )
 
 
 @pytest.mark.parametrize("case", _cases("must_pass"), ids=_case_id)
@@ -47,10 +53,24 @@ def test_every_rule_is_fully_declared(rule: Rule) -> None:
 
 def test_required_rule_ids_exist() -> None:
     required = {
-        "solution-first", "tech-before-framing", "missing-user", "missing-problem",
-        "missing-metrics", "missing-eval-criteria", "generic-user", "vague-metric",
-        "no-tradeoffs", "no-risks", "jargon-heavy", "too-short", "rambling", "no-why-ai",
-        "no-guardrail-metric", "no-failure-plan", "framework-narration", "seeks-validation",
+        "solution-first",
+        "tech-before-framing",
+        "missing-user",
+        "missing-problem",
+        "missing-metrics",
+        "missing-eval-criteria",
+        "generic-user",
+        "vague-metric",
+        "no-tradeoffs",
+        "no-risks",
+        "jargon-heavy",
+        "too-short",
+        "rambling",
+        "no-why-ai",
+        "no-guardrail-metric",
+        "no-failure-plan",
+        "framework-narration",
+        "seeks-validation",
     }
     assert required <= {rule.id for rule in RULES}
 

@@ -45,7 +45,9 @@ class Rule:
         return self.message.format(quote=quote)
 
 
-def ex(answer: str, *, expects: Sequence[str] | None = None, prompt: str = "", level: str = "pm") -> Example:
+def ex(
+    answer: str, *, expects: Sequence[str] | None = None, prompt: str = "", level: str = "pm"
+) -> Example:
     """Shorthand for declaring examples."""
     return Example(answer, frozenset(expects) if expects is not None else None, prompt, level)
 

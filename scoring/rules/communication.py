@@ -109,8 +109,12 @@ JARGON_HEAVY = Rule(
     fix="Keep one sentence on the approach in plain words; spend the rest on user, problem and outcomes.",
     check=_jargon_heavy,
     must_flag=(
-        ex("We use RAG with embeddings in a vector database, fine-tune an LLM with LoRA, and add RLHF."),
-        ex("A cutting-edge, state-of-the-art, AI-powered, seamless, scalable transformer platform."),
+        ex(
+            "We use RAG with embeddings in a vector database, fine-tune an LLM with LoRA, and add RLHF."
+        ),
+        ex(
+            "A cutting-edge, state-of-the-art, AI-powered, seamless, scalable transformer platform."
+        ),
     ),
     must_pass=(
         ex("Night-shift nurses lose forty minutes a shift; an LLM drafts the handover note."),
@@ -148,7 +152,10 @@ FILLER_HEAVY = Rule(
     fix="Pause instead of filling; signpost the parts ('first the user, then the metric').",
     check=_filler_heavy,
     must_flag=(ex(FILLER_HEAVY_EXAMPLE), ex("um " * 10 + "nurses need handovers " * 8)),
-    must_pass=(ex("Night-shift nurses lose forty minutes a shift re-typing notes. " * 4), ex("um ok")),
+    must_pass=(
+        ex("Night-shift nurses lose forty minutes a shift re-typing notes. " * 4),
+        ex("um ok"),
+    ),
 )
 
 NO_SUMMARY = Rule(
@@ -159,7 +166,10 @@ NO_SUMMARY = Rule(
     why="A one-line close tells the interviewer what you recommend and why; without it a long answer blurs.",
     fix="End with 'To sum up: for X with problem Y, I'd ship Z first and judge it by M.'",
     check=_no_summary,
-    must_flag=(ex("Nurses lose forty minutes a shift. " * 60), ex("We measure retention weekly. " * 80)),
+    must_flag=(
+        ex("Nurses lose forty minutes a shift. " * 60),
+        ex("We measure retention weekly. " * 80),
+    ),
     must_pass=(
         ex("Nurses lose forty minutes a shift. " * 60 + "To sum up, ship the handover draft."),
         ex("Nurses lose forty minutes a shift."),
@@ -175,7 +185,9 @@ NON_ENGLISH = Rule(
     fix="Answer in English for a reliable score, or use the feedback as a rough guide only.",
     check=_non_english,
     must_flag=(
-        ex("Para las enfermeras del turno de noche, el problema es que pierden cuarenta minutos cada turno."),
+        ex(
+            "Para las enfermeras del turno de noche, el problema es que pierden cuarenta minutos cada turno."
+        ),
         ex("Die Pflegekräfte verlieren jede Schicht vierzig Minuten mit der Übergabe der Notizen."),
     ),
     must_pass=(

@@ -149,18 +149,26 @@ NO_TRADEOFFS = Rule(
     fix="Compare two options on one criterion (cost, speed, quality) and say what you chose not to do.",
     check=_no_tradeoffs,
     must_flag=(
-        ex("For first-time Etsy sellers who struggle to price items I'd build a pricing assistant "
-           "that suggests a price from similar listings and shows the range, tracking conversion "
-           "rate and time to first sale across the first month of selling.", level="senior"),
-        ex("Small clinics struggle to schedule staff, so I'd build a scheduling assistant that "
-           "proposes rotas from availability and past demand and track hours spent on "
-           "scheduling per week plus the share of shifts filled on time in the first two months.",
-           expects=("who", "why", "tradeoffs")),
+        ex(
+            "For first-time Etsy sellers who struggle to price items I'd build a pricing assistant "
+            "that suggests a price from similar listings and shows the range, tracking conversion "
+            "rate and time to first sale across the first month of selling.",
+            level="senior",
+        ),
+        ex(
+            "Small clinics struggle to schedule staff, so I'd build a scheduling assistant that "
+            "proposes rotas from availability and past demand and track hours spent on "
+            "scheduling per week plus the share of shifts filled on time in the first two months.",
+            expects=("who", "why", "tradeoffs"),
+        ),
     ),
     must_pass=(
-        ex("Small clinics struggle to schedule staff, so I'd build a scheduling assistant rather "
-           "than a marketplace: it is cheaper to test, at the cost of a smaller market, and we "
-           "would track hours spent on scheduling per week and shifts filled.", level="senior"),
+        ex(
+            "Small clinics struggle to schedule staff, so I'd build a scheduling assistant rather "
+            "than a marketplace: it is cheaper to test, at the cost of a smaller market, and we "
+            "would track hours spent on scheduling per week and shifts filled.",
+            level="senior",
+        ),
         ex("Short answer.", level="senior"),
     ),
 )
@@ -177,16 +185,24 @@ NO_RISKS = Rule(
     fix="Name the one or two risks that matter most for this user and how you would contain them.",
     check=_no_risks,
     must_flag=(
-        ex("Freelance accountants spend hours categorising receipts, so I'd use an LLM to "
-           "categorise them automatically and measure minutes saved per week and the share of "
-           "receipts accepted without edits over the first month.", level="senior"),
-        ex("Teachers spend six hours a week grading essays, so I'd build a grading helper that "
-           "suggests comments and measure the hours saved each week across a full term of regular use.",
-           expects=("who", "why", "risks")),
+        ex(
+            "Freelance accountants spend hours categorising receipts, so I'd use an LLM to "
+            "categorise them automatically and measure minutes saved per week and the share of "
+            "receipts accepted without edits over the first month.",
+            level="senior",
+        ),
+        ex(
+            "Teachers spend six hours a week grading essays, so I'd build a grading helper that "
+            "suggests comments and measure the hours saved each week across a full term of regular use.",
+            expects=("who", "why", "risks"),
+        ),
     ),
     must_pass=(
-        ex("Freelance accountants spend hours categorising receipts, so I'd use an LLM; the main "
-           "risk is privacy of client data, and we'd measure minutes saved per week.", level="senior"),
+        ex(
+            "Freelance accountants spend hours categorising receipts, so I'd use an LLM; the main "
+            "risk is privacy of client data, and we'd measure minutes saved per week.",
+            level="senior",
+        ),
         ex("Teachers spend six hours a week grading essays.", level="senior"),
     ),
 )
@@ -203,14 +219,18 @@ FRAMEWORK_NARRATION = Rule(
     fix="Drop the framework's name and say the content: 'I'll focus on X because Y'.",
     check=_framework_narration,
     must_flag=(
-        ex("I'll use the CIRCLES method. First comprehend the situation, then identify the "
-           "customer, report the customer's needs, cut through prioritization, list solutions, "
-           "evaluate tradeoffs and summarize."),
+        ex(
+            "I'll use the CIRCLES method. First comprehend the situation, then identify the "
+            "customer, report the customer's needs, cut through prioritization, list solutions, "
+            "evaluate tradeoffs and summarize."
+        ),
         ex("Using RICE: reach, impact, confidence, effort. Then we decide."),
     ),
     must_pass=(
-        ex("I'll use CIRCLES briefly. The customer is night-shift nurses, who lose 40 minutes a "
-           "shift re-typing handover notes."),
+        ex(
+            "I'll use CIRCLES briefly. The customer is night-shift nurses, who lose 40 minutes a "
+            "shift re-typing handover notes."
+        ),
         ex("Night-shift nurses lose 40 minutes a shift re-typing handover notes."),
     ),
 )

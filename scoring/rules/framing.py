@@ -44,7 +44,7 @@ def _tech_before_framing(analysis: Analysis) -> Span | None:
     return _before_framing(analysis, "tech", ("who", "why", "metrics"))
 
 
-def _missing(element: str):  # noqa: ANN202 - returns a Check
+def _missing(element: str):
     def check(analysis: Analysis) -> Span | None:
         if element not in analysis.expects or analysis.present(element) or not analysis.words:
             return None
@@ -54,7 +54,9 @@ def _missing(element: str):  # noqa: ANN202 - returns a Check
 
 
 def _missing_eval(analysis: Analysis) -> Span | None:
-    expected = "eval_criteria" in analysis.expects or (analysis.prompt.text == "" and analysis.present("tech"))
+    expected = "eval_criteria" in analysis.expects or (
+        analysis.prompt.text == "" and analysis.present("tech")
+    )
     if not expected or analysis.present("eval_criteria") or not analysis.words:
         return None
     return whole_answer(analysis)
@@ -88,11 +90,15 @@ SOLUTION_FIRST = Rule(
     must_flag=(
         ex(ML_FIRST),
         ex("I'd build a chatbot that answers HR questions. It would help employees."),
-        ex("We could add smart replies to the inbox. Freelance designers juggle 80 client emails a day."),
+        ex(
+            "We could add smart replies to the inbox. Freelance designers juggle 80 client emails a day."
+        ),
     ),
     must_pass=(
         ex(STRONG),
-        ex("Freelance designers juggle 80 client emails a day and miss deadlines. I'd add smart replies."),
+        ex(
+            "Freelance designers juggle 80 client emails a day and miss deadlines. I'd add smart replies."
+        ),
         ex("Let me start with who this is for: first-time Etsy sellers."),
     ),
 )
@@ -111,7 +117,9 @@ TECH_BEFORE_FRAMING = Rule(
     check=_tech_before_framing,
     must_flag=(
         ex(ML_FIRST),
-        ex("Small law firms drown in contract review. I'd fine-tune a model on clauses. Success is review time."),
+        ex(
+            "Small law firms drown in contract review. I'd fine-tune a model on clauses. Success is review time."
+        ),
         ex("Use embeddings and a vector database to match mentors to mentees."),
     ),
     must_pass=(
@@ -200,13 +208,17 @@ MISSING_EVAL_CRITERIA = Rule(
     fix="Describe a good output, build a small golden set of real examples, and set a quality bar to ship.",
     check=_missing_eval,
     must_flag=(
-        ex("Nurses lose time on handovers; I'd use an LLM to draft them and track handover time.",
-           expects=("who", "why", "metrics", "eval_criteria")),
+        ex(
+            "Nurses lose time on handovers; I'd use an LLM to draft them and track handover time.",
+            expects=("who", "why", "metrics", "eval_criteria"),
+        ),
         ex("I'd fine-tune a model on tickets."),
     ),
     must_pass=(
-        ex("A good draft cites the chart; we grade 200 real handovers with a rubric before launch.",
-           expects=("eval_criteria",)),
+        ex(
+            "A good draft cites the chart; we grade 200 real handovers with a rubric before launch.",
+            expects=("eval_criteria",),
+        ),
         ex("Nurses lose time on handovers; track handover time."),
     ),
 )
