@@ -81,7 +81,7 @@ def matcher() -> PhraseMatcher:
     return PhraseMatcher(_LEXICON)
 
 
-MAX_SENTENCE_WORDS = 45  # longer "sentences" are run-on speech: chunk them into clauses
+MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
 
 
 @dataclass(frozen=True, slots=True)

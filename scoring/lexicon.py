@@ -1129,6 +1129,9 @@ VAGUE_METRIC = [
 ]
 
 GUARDRAIL = [
+    "must|should|mustn't|shouldn't|can't|cannot|won't|doesn't|not rise|increase|drop|fall|worsen|regress|degrade|decline|exceed|go",
+    "stays|stay|remains|remain|held|holds|hold flat|steady|stable|constant|level",
+    "no increase in", "no drop in", "no rise in", "no worse", "no regression", "not at the expense",
     "guardrail*",
     "counter metric*",
     "countermetric*",
@@ -1723,6 +1726,10 @@ RISK = [
 ]
 
 FAILURE_PLAN = [
+    "confidence is|was low", "when|if confidence", "low confidence", "uncertain cases", "unsure cases",
+    "human|nurse|clinician|agent|reviewer|expert|pharmacist|doctor|lawyer|editor|teacher|moderator|manager|analyst|operator|specialist|adjuster|underwriter reviews|review|approves|approve|checks|check|confirms|confirm|signs|sign|verifies|verify|edits|edit",
+    "reviews|review|checks|approves|confirms it|them|the draft|each|every",
+    "route|routes|routed|send|sends|sent|escalate|escalates|hand|hands * to a|the human|humans|person|reviewer|agent|specialist|team|queue",
     "human review*",
     "human in the loop",
     "humans in the loop",
