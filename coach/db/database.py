@@ -1,0 +1,227 @@
+"""Open the database: create the folder, migrate to head, and explain failures in plain words."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event, pool
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from coach.errors import DatabaseUnavailableError
+from coach.settings import Settings, mask_url
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 15
+SERVER_CONNECT_TIMEOUT_S = 5
+
+
+class Database:
+    """An engine plus a session factory; services open one short session per use case."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        """Return the dialect name, e.g. ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        """Return the file path (SQLite) or the URL without its password (servers)."""
+        return _describe(self.engine.url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a session; the caller commits, anything left uncommitted is rolled back."""
+        session = self._sessions()
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def revision(self) -> str | None:
+        """Return the schema revision the database is at (e.g. ``0002``)."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def close(self) -> None:
+        """Release every pooled connection (the file can then be moved or deleted)."""
+        self.engine.dispose()
+
+
+def open_database(settings: Settings) -> Database:
+    """Open the configured database and migrate it to the newest schema.
+
+    Raises:
+        DatabaseUnavailableError: the folder, file or server cannot be used; the message says
+            what to do.
+    """
+    url = _parse_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        _prepare_sqlite_folder(url)
+    try:
+        upgrade(url)
+        engine = _create_engine(url)
+    except (SQLAlchemyError, CommandError, OSError, ImportError) as error:
+        raise DatabaseUnavailableError(_explain(url, error)) from error
+    return Database(engine)
+
+
+def upgrade(url: str | URL, revision: str = "head") -> None:
+    """Apply Alembic migrations up to ``revision`` (on SQLite atomically, foreign keys off)."""
+    url = make_url(url)
+    engine = _create_engine(url, for_migrations=True)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def head_revision() -> str | None:
+    """Return the newest schema revision this version of the app knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def alembic_config() -> Config:
+    """Return an Alembic config pointing at the packaged migrations (no ini file needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _parse_url(raw: str) -> URL:
+    try:
+        return make_url(raw)
+    except ArgumentError as error:
+        raise DatabaseUnavailableError(
+            f"COACH_DATABASE_URL is not a valid database URL ({mask_url(raw)}). "
+            "Use e.g. sqlite:////path/to/coach.db or postgresql+psycopg://user@host/dbname."
+        ) from error
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def _prepare_sqlite_folder(url: URL) -> None:
+    path = _sqlite_path(url)
+    if path is None:
+        return
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnavailableError(
+            f"Cannot create the data folder {folder} ({error.strerror or error}). "
+            "Set COACH_DATA_DIR to a folder you can write to, or fix the permissions."
+        ) from error
+    # SQLite writes -wal and -shm files next to the database, so the folder must be writable.
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise DatabaseUnavailableError(
+            f"The data folder {folder} is not readable and writable by this user. "
+            "Fix its permissions, or set COACH_DATA_DIR to a folder you can write to."
+        )
+
+
+def _create_engine(url: URL, *, for_migrations: bool = False) -> Engine:
+    kwargs: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+        if for_migrations:
+            kwargs["poolclass"] = pool.NullPool
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine, for_migrations=for_migrations)
+        return engine
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        kwargs["connect_args"] = {"connect_timeout": SERVER_CONNECT_TIMEOUT_S}
+    if for_migrations:
+        kwargs["poolclass"] = pool.NullPool
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine, *, for_migrations: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            # Batch migrations copy and drop tables; with foreign keys on, dropping a parent
+            # table would cascade-delete its children.
+            cursor.execute(f"PRAGMA foreign_keys={'OFF' if for_migrations else 'ON'}")
+        finally:
+            cursor.close()
+        if for_migrations:
+            # Let SQLAlchemy emit BEGIN itself, so DDL is inside the transaction too.
+            dbapi_connection.isolation_level = None
+
+    if for_migrations:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _describe(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        path = _sqlite_path(url)
+        return str(path) if path else str(url)
+    return url.render_as_string(hide_password=True)
+
+
+def _explain(url: URL, error: BaseException) -> str:
+    where = _describe(url)
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    lowered = detail.lower()
+    if isinstance(error, CommandError):
+        return (
+            f"The database at {where} was created by a newer version of aipm-coach ({detail}). "
+            "Upgrade aipm-coach, or point COACH_DATA_DIR / COACH_DATABASE_URL elsewhere."
+        )
+    if isinstance(error, NoSuchModuleError | ImportError):
+        return (
+            f"No driver for the database URL {where} ({detail}). "
+            "Use sqlite:///... or postgresql+psycopg://..."
+        )
+    if url.get_backend_name() == "sqlite":
+        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+            return (
+                f"The database file {where} is damaged or is not an aipm-coach database "
+                f"({detail}). Move it aside (e.g. rename it to coach.db.broken) and restart "
+                "to get a fresh one; then import your last JSON export to restore attempts."
+            )
+        if "readonly" in lowered or "unable to open" in lowered or "permission" in lowered:
+            return (
+                f"Cannot write to the database file {where} ({detail}). Check that you own the "
+                "file and its folder, or set COACH_DATA_DIR to a folder you can write to."
+            )
+        return f"Cannot open the database file {where} ({detail})."
+    if isinstance(error, OperationalError) or "connect" in lowered:
+        return (
+            f"Cannot reach the database server at {where} ({detail}). Check that the server is "
+            "running and that COACH_DATABASE_URL names the right host, port, user and database."
+        )
+    return f"Cannot use the database at {where} ({detail})."

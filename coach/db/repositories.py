@@ -1,0 +1,273 @@
+"""Queries, one keyword-only function each; every attempt query is scoped by ``user_id``.
+
+Services own the transactions: nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Date, Row, and_, delete, func, or_, select
+from sqlalchemy.exc import CompileError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
+
+from coach.db.models import DIMENSION_COLUMNS, Attempt, AttemptFlag, User
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def get_local_user(session: Session) -> User | None:
+    """Return the no-login learner of this install, if created."""
+    return session.scalars(select(User).where(User.is_local.is_(True))).first()
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    """Return the user with that (case-insensitive) e-mail address, if any."""
+    return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+
+
+def add_user(
+    session: Session, *, display_name: str, email: str | None, role: str, is_local: bool = False
+) -> User:
+    """Add a user and flush so it has an id."""
+    user = User(display_name=display_name, email=email, role=role, is_local=is_local)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def user_ids(session: Session) -> list[int]:
+    """Return every user id (for maintenance jobs that then work user by user)."""
+    return list(session.scalars(select(User.id).order_by(User.id)))
+
+
+# --- attempts --------------------------------------------------------------------------------
+
+
+def get_attempt(session: Session, *, user_id: int, attempt_id: int) -> Attempt | None:
+    """Return the user's attempt with that id, or None (also when it is someone else's)."""
+    return session.scalars(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+    ).first()
+
+
+def previous_attempt(
+    session: Session, *, user_id: int, prompt_id: str, before: Attempt, scored_only: bool = True
+) -> Attempt | None:
+    """Return the user's latest attempt at ``prompt_id`` submitted before ``before``."""
+    earlier = or_(
+        Attempt.submitted_at < before.submitted_at,
+        and_(Attempt.submitted_at == before.submitted_at, Attempt.id < before.id),
+    )
+    query = select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.prompt_id == prompt_id, Attempt.id != before.id, earlier
+    )
+    if scored_only:
+        query = query.where(Attempt.status == "scored")
+    return session.scalars(
+        query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(1)
+    ).first()
+
+
+def list_attempts(
+    session: Session,
+    *,
+    user_id: int,
+    category: str | None = None,
+    prompt_id: str | None = None,
+    limit: int | None = None,
+) -> Sequence[Row[Any]]:
+    """Return summary columns (no answer, no report) of the user's attempts, newest first."""
+    query = _summary_query(user_id=user_id, category=category, prompt_id=prompt_id, limit=limit)
+    return session.execute(query).all()
+
+
+def _summary_query(
+    *, user_id: int, category: str | None, prompt_id: str | None, limit: int | None
+) -> Any:
+    query = select(
+        Attempt.id,
+        Attempt.prompt_id,
+        Attempt.category,
+        Attempt.submitted_at,
+        Attempt.overall,
+        Attempt.grade,
+        Attempt.level,
+        Attempt.status,
+        Attempt.is_demo,
+    ).where(Attempt.user_id == user_id)
+    if category is not None:
+        query = query.where(Attempt.category == category)
+    if prompt_id is not None:
+        query = query.where(Attempt.prompt_id == prompt_id)
+    query = query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    return query.limit(limit) if limit is not None else query
+
+
+def flag_ids_by_attempt(
+    session: Session, *, user_id: int, attempt_ids: Iterable[int] | None = None
+) -> dict[int, list[str]]:
+    """Return each attempt's flag ids in report order (all the user's attempts when None)."""
+    query = select(AttemptFlag.attempt_id, AttemptFlag.flag_id).where(
+        AttemptFlag.user_id == user_id
+    )
+    if attempt_ids is not None:
+        ids = list(attempt_ids)
+        if not ids:
+            return {}
+        query = query.where(AttemptFlag.attempt_id.in_(ids))
+    flags: dict[int, list[str]] = defaultdict(list)
+    for attempt_id, flag_id in session.execute(query.order_by(AttemptFlag.id)):
+        flags[attempt_id].append(flag_id)
+    return dict(flags)
+
+
+def score_rows(
+    session: Session, *, user_id: int, include_demo: bool = True
+) -> Sequence[Row[Any]]:
+    """Return one row of score columns per attempt, oldest first (the progress charts' data)."""
+    query = select(
+        Attempt.id,
+        Attempt.submitted_at,
+        Attempt.prompt_id,
+        Attempt.category,
+        Attempt.overall,
+        Attempt.grade,
+        Attempt.level,
+        Attempt.status,
+        Attempt.is_demo,
+        *(getattr(Attempt, name) for name in DIMENSION_COLUMNS),
+    ).where(Attempt.user_id == user_id)
+    if not include_demo:
+        query = query.where(Attempt.is_demo.is_(False))
+    return session.execute(query.order_by(Attempt.submitted_at, Attempt.id)).all()
+
+
+def error_flag_rows(
+    session: Session, *, user_id: int, include_demo: bool = True
+) -> Sequence[Row[Any]]:
+    """Return (attempt_id, flag_id) for every error-level flag of the user."""
+    query = select(AttemptFlag.attempt_id, AttemptFlag.flag_id).where(
+        AttemptFlag.user_id == user_id, AttemptFlag.severity == "error"
+    )
+    if not include_demo:
+        query = query.join(Attempt).where(Attempt.is_demo.is_(False))
+    return session.execute(query.order_by(AttemptFlag.attempt_id, AttemptFlag.id)).all()
+
+
+class week_start(GenericFunction[Any]):
+    """The Monday (UTC) of a timestamp's ISO week, as a date."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(week_start, "sqlite")
+def _week_start_sqlite(element: week_start, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite stores UTC text; 'weekday 0' moves to the coming Sunday (or stays), -6 days: Monday.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+@compiles(week_start, "postgresql")
+def _week_start_postgresql(element: week_start, compiler: SQLCompiler, **kw: Any) -> str:
+    moment = compiler.process(element.clauses, **kw)
+    return f"CAST(date_trunc('week', {moment} AT TIME ZONE 'UTC') AS DATE)"
+
+
+@compiles(week_start)
+def _week_start_other(element: week_start, compiler: SQLCompiler, **kw: Any) -> str:
+    raise CompileError(f"week_start() is not implemented for {compiler.dialect.name}")
+
+
+def flags_per_week(
+    session: Session, *, user_id: int, include_demo: bool = True
+) -> Sequence[Row[Any]]:
+    """Return (week, flag_id, count) of the user's flags, aggregated in SQL."""
+    week = week_start(AttemptFlag.submitted_at).label("week")
+    query = select(week, AttemptFlag.flag_id, func.count().label("count")).where(
+        AttemptFlag.user_id == user_id
+    )
+    if not include_demo:
+        query = query.join(Attempt).where(Attempt.is_demo.is_(False))
+    query = query.group_by(week, AttemptFlag.flag_id).order_by(week, AttemptFlag.flag_id)
+    return session.execute(query).all()
+
+
+def attempts_for_export(session: Session, *, user_id: int) -> Sequence[Attempt]:
+    """Return every attempt of the user (full rows), oldest first."""
+    return session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user_id)
+        .order_by(Attempt.submitted_at, Attempt.id)
+    ).all()
+
+
+def attempt_identities(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
+    """Return (prompt_id, submitted_at, answer) of the user's attempts, to spot duplicates."""
+    return session.execute(
+        select(Attempt.prompt_id, Attempt.submitted_at, Attempt.answer).where(
+            Attempt.user_id == user_id
+        )
+    ).all()
+
+
+def attempt_ids_to_rescore(
+    session: Session, *, user_id: int, scorer_version: str | None
+) -> list[int]:
+    """Return ids of the user's attempts scored by another version (all when version is None)."""
+    query = select(Attempt.id).where(Attempt.user_id == user_id)
+    if scorer_version is not None:
+        query = query.where(
+            or_(Attempt.scorer_version.is_(None), Attempt.scorer_version != scorer_version)
+        )
+    return list(session.scalars(query.order_by(Attempt.id)))
+
+
+def attempts_by_ids(session: Session, *, user_id: int, attempt_ids: list[int]) -> list[Attempt]:
+    """Return the user's attempts with those ids (others are silently absent)."""
+    if not attempt_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.id.in_(attempt_ids))
+            .order_by(Attempt.id)
+        )
+    )
+
+
+def count_attempts(session: Session, *, user_id: int, demo_only: bool = False) -> int:
+    """Return how many attempts the user has (only demo ones when asked)."""
+    query = select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id)
+    if demo_only:
+        query = query.where(Attempt.is_demo.is_(True))
+    return int(session.scalar(query) or 0)
+
+
+def delete_attempts(
+    session: Session, *, user_id: int, attempt_id: int | None = None, demo_only: bool = False
+) -> int:
+    """Delete the user's attempts (one, the demo ones, or all) with their flags; return count."""
+    where = [Attempt.user_id == user_id]
+    if attempt_id is not None:
+        where.append(Attempt.id == attempt_id)
+    if demo_only:
+        where.append(Attempt.is_demo.is_(True))
+    ids = select(Attempt.id).where(*where)
+    # Delete flags explicitly too: a SQLite connection opened elsewhere may have foreign keys off.
+    session.execute(
+        delete(AttemptFlag).where(
+            AttemptFlag.user_id == user_id, AttemptFlag.attempt_id.in_(ids)
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    result = session.execute(
+        delete(Attempt).where(*where), execution_options={"synchronize_session": False}
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+

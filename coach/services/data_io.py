@@ -1,0 +1,335 @@
+"""Export, import and delete a user's data; render one attempt as Markdown for a mentor."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from coach.db import repositories as repo
+from coach.db.database import Database
+from coach.db.models import DIMENSION_COLUMNS, MODES, STATUSES, Attempt
+from coach.errors import DataImportError
+from coach.services.attempts import AttemptView, apply_report
+from coach.services.users import UserContext
+from coach.settings import Settings, mask_url
+from scoring import Report
+from scoring.report import DIMENSIONS, LEVELS
+
+if TYPE_CHECKING:
+    from question_bank import Prompt
+
+EXPORT_FORMAT = "aipm-coach-export"
+EXPORT_VERSION = 1
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "prompt_id",
+    "category",
+    "mode",
+    "level",
+    "started_at",
+    "submitted_at",
+    "status",
+    "overall",
+    "grade",
+    *DIMENSION_COLUMNS,
+    "flag_ids",
+    "is_demo",
+    "scorer_version",
+    "error",
+    "answer",
+)
+# Spreadsheet apps run cells starting with these as formulas (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DIMENSION_TITLES = {
+    "framing": "Framing (who, why)",
+    "metrics": "Metrics",
+    "ai_evaluation": "AI evaluation",
+    "solution": "Solution",
+    "communication": "Communication",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    skipped: int
+
+
+def export_csv(db: Database, user: UserContext) -> bytes:
+    """Return the user's attempts as UTF-8 CSV (one row each; for spreadsheets, not re-import)."""
+    with db.session() as session:
+        rows = repo.attempts_for_export(session, user_id=user.user_id)
+        flags = repo.flag_ids_by_attempt(session, user_id=user.user_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            values: dict[str, Any] = {
+                column: getattr(row, column) for column in CSV_COLUMNS if hasattr(row, column)
+            }
+            values["started_at"] = row.started_at.isoformat()
+            values["submitted_at"] = row.submitted_at.isoformat()
+            values["flag_ids"] = " ".join(flags.get(row.id, ()))
+            writer.writerow(_cell(values.get(column)) for column in CSV_COLUMNS)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_json(db: Database, user: UserContext) -> bytes:
+    """Return everything about the user's attempts (reports included) as JSON that
+    :func:`import_json` restores."""
+    with db.session() as session:
+        rows = repo.attempts_for_export(session, user_id=user.user_id)
+        payload = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "user": {"display_name": user.display_name},
+            "attempts": [_attempt_record(row) for row in rows],
+        }
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _attempt_record(row: Attempt) -> dict[str, Any]:
+    return {
+        "prompt_id": row.prompt_id,
+        "category": row.category,
+        "prompt_text": row.prompt_text,
+        "prompt_expects": row.prompt_expects,
+        "answer": row.answer,
+        "mode": row.mode,
+        "level": row.level,
+        "started_at": row.started_at.isoformat(),
+        "submitted_at": row.submitted_at.isoformat(),
+        "status": row.status,
+        "error": row.error,
+        "scorer_version": row.scorer_version,
+        "is_demo": row.is_demo,
+        "report": json.loads(row.report) if row.report else None,
+        "previous_report": json.loads(row.previous_report) if row.previous_report else None,
+    }
+
+
+def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult:
+    """Add the attempts of an export to the user's data, skipping ones already there.
+
+    An attempt counts as already there when prompt id, submission time and answer match.
+    All or nothing: a damaged file raises DataImportError and imports nothing.
+    """
+    records = _records(payload)
+    with db.session() as session:
+        seen = {
+            _identity(prompt_id, submitted_at, answer)
+            for prompt_id, submitted_at, answer in repo.attempt_identities(
+                session, user_id=user.user_id
+            )
+        }
+        added = skipped = 0
+        for number, record in enumerate(records, start=1):
+            row = _row_from_record(record, user_id=user.user_id, number=number)
+            key = _identity(row.prompt_id, row.submitted_at, row.answer)
+            if key in seen:
+                skipped += 1
+                continue
+            seen.add(key)
+            session.add(row)
+            added += 1
+        session.commit()
+    return ImportResult(added=added, skipped=skipped)
+
+
+def _records(payload: bytes) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise DataImportError(f"The file is not valid JSON ({error}).") from error
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise DataImportError("The file is not an aipm-coach JSON export.")
+    if data.get("version") != EXPORT_VERSION:
+        raise DataImportError(
+            f"Export format version {data.get('version')!r} is not supported "
+            f"(this app reads version {EXPORT_VERSION}); upgrade aipm-coach."
+        )
+    attempts = data.get("attempts")
+    if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
+        raise DataImportError("The export's 'attempts' must be a list of objects.")
+    return attempts
+
+
+def _row_from_record(record: dict[str, Any], *, user_id: int, number: int) -> Attempt:
+    try:
+        row = Attempt(
+            user_id=user_id,
+            prompt_id=_text(record["prompt_id"]),
+            category=record.get("category"),
+            prompt_text=_text(record.get("prompt_text") or ""),
+            prompt_expects=_text(record.get("prompt_expects") or ""),
+            answer=_text(record["answer"]),
+            mode=_choice(record.get("mode", "practice"), MODES, "mode"),
+            level=_choice(record["level"], LEVELS, "level"),
+            started_at=_aware(record["started_at"]),
+            submitted_at=_aware(record["submitted_at"]),
+            status=_choice(record.get("status", "pending"), STATUSES, "status"),
+            error=record.get("error"),
+            scorer_version=record.get("scorer_version"),
+            is_demo=bool(record.get("is_demo", False)),
+        )
+        report = Report.from_dict(record["report"]) if record.get("report") else None
+        previous = record.get("previous_report")
+        if previous:
+            Report.from_dict(previous)  # Validate before storing.
+            row.previous_report = json.dumps(previous, ensure_ascii=False)
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataImportError(
+            f"Attempt {number} in the file is incomplete or damaged ({type(error).__name__}: "
+            f"{error}); nothing was imported."
+        ) from error
+    if report is not None:
+        status, error_text = row.status, row.error
+        apply_report(row, report)  # Restores score columns and flag rows from the report.
+        row.status, row.error = status, error_text
+    elif row.status == "scored":
+        raise DataImportError(f"Attempt {number} is marked scored but has no report.")
+    return row
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _choice(value: Any, choices: tuple[str, ...], name: str) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} {value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _aware(value: Any) -> datetime:
+    moment = datetime.fromisoformat(_text(value))
+    if moment.tzinfo is None:
+        raise ValueError(f"time {value!r} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str, str, str]:
+    # Microseconds are kept by both backends, so the timestamp is compared exactly.
+    digest = hashlib.sha256(answer.encode("utf-8")).hexdigest()
+    return prompt_id, submitted_at.astimezone(UTC).isoformat(), digest
+
+
+def delete_all(db: Database, user: UserContext) -> int:
+    """Delete every attempt of the user (demo ones included); return how many."""
+    with db.session() as session:
+        count = repo.delete_attempts(session, user_id=user.user_id)
+        session.commit()
+    return count
+
+
+def data_location(settings: Settings) -> str:
+    """Say where the data lives: the SQLite file path, or the server URL without password."""
+    if settings.uses_sqlite:
+        return settings.database_url.removeprefix("sqlite:///")
+    return mask_url(settings.database_url)
+
+
+# --- Markdown for a mentor -------------------------------------------------------------------
+
+
+def attempt_markdown(attempt: AttemptView, prompt: Prompt | None) -> str:
+    """Render one attempt's feedback as Markdown a learner can send to a mentor."""
+    title = prompt.text if prompt is not None else (attempt.prompt_text or attempt.prompt_id)
+    when = attempt.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"# Practice answer: {attempt.prompt_id}",
+        "",
+        f"*{when} · level {attempt.level} · {attempt.mode} mode"
+        + (f" · category {attempt.category}" if attempt.category else "")
+        + (" · demo data" if attempt.is_demo else "")
+        + "*",
+        "",
+        "## Prompt",
+        "",
+        _quote(title),
+        "",
+        "## My answer",
+        "",
+        _quote(attempt.answer),
+        "",
+    ]
+    report = attempt.report
+    if report is None:
+        lines += [
+            "## Feedback",
+            "",
+            "Not scored yet" + (f": {attempt.error}" if attempt.error else "."),
+            "",
+        ]
+        return "\n".join(lines)
+    lines += _scores(report) + _coverage(report) + _flags(report)
+    if prompt is not None and prompt.follow_ups:
+        lines += ["## Follow-up questions to practise", ""]
+        lines += [f"- {question}" for question in prompt.follow_ups] + [""]
+    lines += [f"*Scored by {report.scorer.name} {report.scorer.version}.*", ""]
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines() or [""])
+
+
+def _scores(report: Report) -> list[str]:
+    lines = [
+        "## Scores",
+        "",
+        f"**Overall: {report.overall}/100 (grade {report.grade}/5, {report.level} level)**",
+        "",
+        "| Dimension | Score | Why |",
+        "|---|---|---|",
+    ]
+    for name in DIMENSIONS:
+        dimension = report.dimensions.get(name)
+        if dimension is None:
+            continue
+        score = "not assessed" if dimension.score is None else str(dimension.score)
+        reason = dimension.reason.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {_DIMENSION_TITLES.get(name, name)} | {score} | {reason} |")
+    return [*lines, ""]
+
+
+def _coverage(report: Report) -> list[str]:
+    covered = [name for name, item in report.coverage.items() if item.present]
+    missing = [name for name, item in report.coverage.items() if not item.present]
+    lines = ["## What the answer covers", ""]
+    lines.append(f"- Covered: {', '.join(covered) if covered else 'nothing detected'}")
+    lines.append(f"- Missing: {', '.join(missing) if missing else 'nothing'}")
+    return [*lines, ""]
+
+
+def _flags(report: Report) -> list[str]:
+    if not report.flags:
+        return ["## Red flags", "", "None found.", ""]
+    lines = ["## Red flags", ""]
+    for flag in report.flags:
+        lines.append(f"### {flag.severity.value.upper()}: `{flag.id}`")
+        lines.append("")
+        lines.append(flag.message)
+        lines.append("")
+        if flag.evidence:
+            lines.append(_quote(flag.evidence))
+            lines.append("")
+        lines.append(f"**Fix:** {flag.fix}")
+        lines.append("")
+    return lines
