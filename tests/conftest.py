@@ -198,3 +198,11 @@ def prompt() -> Prompt:
 def other_prompt(bank: Bank) -> Prompt:
     """A real bank prompt in another category."""
     return next(p for p in bank.prompts if p.category != "ai-evaluation")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every test away from the real per-user data directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COACH_DATA_DIR", str(tmp_path_factory.mktemp("coach-data")))
+        yield

@@ -88,3 +88,24 @@ def test_readme_test_command_is_what_ci_runs() -> None:
         "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     )
     assert command in readme and command in ci
+
+
+def test_unknown_prompt_id_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(ML_FIRST))
+    assert main(["score", "-", "--prompt", "no-such-prompt"]) == 1
+    assert "no prompt with id 'no-such-prompt'" in capsys.readouterr().err
+
+
+def test_prompt_id_drives_expectations(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from question_bank import load_bank
+
+    prompt = next(p for p in load_bank().prompts if "eval_criteria" in p.expects)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Nurses lose forty minutes a shift on handovers."))
+    assert main(["score", "-", "--prompt", prompt.id, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["prompt_id"] == prompt.id
+    assert "missing-eval-criteria" in {f["id"] for f in report["flags"]}

@@ -33,5 +33,6 @@ def test_there_are_golden_cases() -> None:
 
 if __name__ == "__main__":
     for case in CASES:
-        case.with_suffix(".flags").write_text(flag_lines(case.read_text(encoding="utf-8")), encoding="utf-8")
+        golden = case.with_suffix(".flags")
+        golden.write_text(flag_lines(case.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"wrote {case.with_suffix('.flags').name}")

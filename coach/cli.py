@@ -1,0 +1,405 @@
+"""The ``coach`` command line: one sub-command per use case, thin over services."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+from coach.services.bank import get_bank, get_prompt
+from coach.settings import load_settings
+from question_bank import Bank
+from scoring import LEVELS, PromptSpec, ScoringError, analyze
+from scoring.render import report_text, rules_markdown, rules_text
+
+Subparsers = argparse._SubParsersAction  # the object add_subparsers() returns
+Registrar = Callable[[Subparsers], None]
+
+
+# --- score / rules ---------------------------------------------------------------------------
+
+
+@cache
+def _scoring_bank() -> Bank:
+    """The built-in plus installed custom banks, loaded once per command (batches reuse it)."""
+    return get_bank(data_dir=load_settings().data_dir)
+
+
+def _prompt_spec(prompt_id: str | None, prompt_text: str | None = None) -> PromptSpec | None:
+    if prompt_id:
+        return get_prompt(_scoring_bank(), prompt_id).to_spec()
+    if prompt_text:
+        return PromptSpec.from_text(prompt_text)
+    return None
+
+
+def _read_answer(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise CoachError(f"cannot read {source}: {error.strerror}") from error
+
+
+def _score_one(args: argparse.Namespace) -> int:
+    try:
+        report = analyze(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
+    except ScoringError as error:
+        raise CoachError(str(error)) from error
+    print(report.to_json(indent=2) if args.json else report_text(report))
+    return 0
+
+
+def _score_batch(args: argparse.Namespace) -> int:
+    """One Report per input line; a bad line gets an error object and the batch goes on."""
+    with Path(args.jsonl).open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            print(json.dumps(_score_line(line, number, args.level), ensure_ascii=False))
+    return 0
+
+
+def _score_line(line: str, number: int, level: str) -> dict[str, Any]:
+    item_id: Any = None
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise ValueError("each line must be a JSON object")
+        item_id = item.get("id")
+        if not isinstance(item.get("answer"), str):
+            raise ValueError('"answer" must be text')
+        spec = _prompt_spec(item.get("prompt_id"), item.get("prompt"))
+        report = analyze(item["answer"], spec, item.get("level", level))
+    except (ValueError, CoachError) as error:
+        return {"id": item_id, "line": number, "error": str(error)}
+    return {"id": item_id, **report.to_dict()}
+
+
+def _score(args: argparse.Namespace) -> int:
+    return _score_batch(args) if args.jsonl else _score_one(args)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+    else:
+        print(rules_text())
+    return 0
+
+
+def _register_scoring(subparsers: Subparsers) -> None:
+    score = subparsers.add_parser(
+        "score", help="score an answer (file, - for stdin, or --jsonl batch)"
+    )
+    score.add_argument("file", nargs="?", default="-", help="answer text file, or - for stdin")
+    score.add_argument("--prompt", metavar="ID", help="question-bank prompt id the answer is for")
+    score.add_argument("--level", choices=LEVELS, default="pm", help="target level (default pm)")
+    score.add_argument("--json", action="store_true", help="print the full report as JSON")
+    score.add_argument(
+        "--jsonl", metavar="IN", help="batch: one {id, answer, prompt?, prompt_id?} per line"
+    )
+    score.set_defaults(handler=_score)
+    rules = subparsers.add_parser("rules", help="list the scoring rules")
+    rules.add_argument("--markdown", action="store_true", help="print the docs/rules.md reference")
+    rules.set_defaults(handler=_rules)
+
+
+# --- bank ------------------------------------------------------------------------------------
+
+
+def _register_bank(subparsers: Subparsers) -> None:
+    bank = subparsers.add_parser("bank", help="browse, check, export and extend the question bank")
+    commands = bank.add_subparsers(dest="bank_command", required=True)
+
+    def data_dir_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--data-dir",
+            type=_path,
+            help="data folder whose banks/ holds custom banks (default: the app's data folder)",
+        )
+
+    listing = commands.add_parser("list", help="list prompts, optionally filtered")
+    listing.add_argument("--category", help="category slug, e.g. ai-evaluation")
+    listing.add_argument("--difficulty", type=int, choices=(1, 2, 3), help="1, 2 or 3")
+    listing.add_argument("--tag", help="only prompts with this tag")
+    listing.add_argument("--search", help="words that must all occur in the prompt")
+    data_dir_option(listing)
+    listing.set_defaults(handler=_bank_list)
+
+    show = commands.add_parser("show", help="show one prompt with hints, outline and pitfalls")
+    show.add_argument("id", help="prompt id (see `coach bank list`)")
+    data_dir_option(show)
+    show.set_defaults(handler=_bank_show)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check bank files; without PATH the built-in bank plus your custom banks",
+    )
+    validate.add_argument("path", nargs="?", type=_path, help="a bank file (.yaml/.csv) or folder")
+    validate.add_argument(
+        "--with-builtin",
+        action="store_true",
+        help="check PATH together with the built-in bank (catches ids it already uses)",
+    )
+    data_dir_option(validate)
+    validate.set_defaults(handler=_bank_validate)
+
+    export = commands.add_parser("export", help="write the whole bank as CSV or YAML")
+    export.add_argument("--format", required=True, choices=("csv", "yaml"), dest="fmt")
+    export.add_argument("--output", type=_path, help="file to write (default: standard output)")
+    data_dir_option(export)
+    export.set_defaults(handler=_bank_export)
+
+    add = commands.add_parser("add", help="validate a custom bank and install it for the app")
+    add.add_argument("path", type=_path, help="custom bank file (.yaml, .yml or .csv)")
+    data_dir_option(add)
+    add.set_defaults(handler=_bank_add)
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+def _bank_data_dir(args: argparse.Namespace, *, required: bool = False) -> Path | None:
+    """Return --data-dir, else the app's data folder (None when settings cannot say)."""
+    from coach.settings import load_settings
+
+    if args.data_dir is not None:
+        return args.data_dir
+
+    try:
+        return load_settings().data_dir
+    except ValueError as error:  # invalid COACH_* settings (pydantic's error is a ValueError)
+        if required:
+            raise CoachError(f"cannot find the data folder ({error}); pass --data-dir") from None
+        return None
+
+
+def _bank_list(args: argparse.Namespace) -> int:
+    from coach.services.bank import get_bank
+    from question_bank.selection import filter_prompts
+
+    bank = get_bank(data_dir=_bank_data_dir(args))
+    prompts = filter_prompts(
+        bank.prompts,
+        category=args.category,
+        difficulty=args.difficulty,
+        tag=args.tag,
+        query=args.search,
+    )
+    width = max((len(prompt.id) for prompt in prompts), default=2)
+    for prompt in prompts:
+        text = prompt.text if len(prompt.text) <= 60 else prompt.text[:59] + "…"
+        print(f"{prompt.id:<{width}}  {prompt.category:<24}  {prompt.difficulty}  {text}")
+    print(f"{len(prompts)} of {len(bank)} prompts")
+    return 0
+
+
+def _bank_show(args: argparse.Namespace) -> int:
+    from coach.services.bank import get_bank, get_prompt
+
+    bank = get_bank(data_dir=_bank_data_dir(args))
+    prompt = get_prompt(bank, args.id)
+    title = bank.category(prompt.category).title
+    minutes = f"{prompt.time_limit_s // 60}:{prompt.time_limit_s % 60:02d} min"
+    print(f"{prompt.id}  ({title} · difficulty {prompt.difficulty} · {minutes})")
+    print(f"\n{prompt.text}\n")
+    print(f"Expects: {', '.join(prompt.expects)}")
+    sections = (("Hints", prompt.hints), ("Follow-ups", prompt.follow_ups))
+    for heading, items in sections:
+        print(f"{heading}:")
+        print("\n".join(f"  - {item}" for item in items))
+    print("Outline:")
+    for number, step in enumerate(prompt.outline, start=1):
+        print(f"  {number}. {step.move}: {step.text}")
+    print("Pitfalls:")
+    print("\n".join(f"  - {item}" for item in prompt.pitfalls))
+    print(f"Tags: {', '.join(prompt.tags)}")
+    print(f"Source: {bank.source(prompt.id)}")
+    return 0
+
+
+def _bank_validate(args: argparse.Namespace) -> int:
+    from coach.errors import QuestionBankError
+    from coach.services.bank import get_bank
+
+    try:
+        if args.path is None:
+            data_dir = _bank_data_dir(args)
+            bank = get_bank(data_dir=data_dir)
+            custom = f" and the custom banks in {data_dir}" if data_dir else ""
+            what = f"the built-in bank{custom}"
+        else:
+            bank = get_bank([args.path], builtin=args.with_builtin)
+            what = str(args.path) + (" with the built-in bank" if args.with_builtin else "")
+    except QuestionBankError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"invalid: {len(error.problems)} problem(s)")
+        return 1
+    print(f"valid: {len(bank)} prompts in {len(bank.categories)} categories ({what})")
+    return 0
+
+
+def _bank_export(args: argparse.Namespace) -> int:
+    from coach.services.bank import export_bank, get_bank
+
+    bank = get_bank(data_dir=_bank_data_dir(args))
+    text = export_bank(bank, args.fmt)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CoachError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"wrote {len(bank)} prompts to {args.output}")
+    return 0
+
+
+def _bank_add(args: argparse.Namespace) -> int:
+    from coach.services.bank import add_custom_bank
+
+    data_dir = _bank_data_dir(args, required=True)
+    assert data_dir is not None  # required=True raises instead of returning None
+    destination, count = add_custom_bank(args.path, data_dir)
+    print(f"added {count} prompts from {args.path}; installed as {destination}")
+    return 0
+
+
+# --- db / rescore / demo ---------------------------------------------------------------------
+
+
+def _register_db(subparsers: Subparsers) -> None:
+    db_parser = subparsers.add_parser("db", help="manage the practice database")
+    db_commands = db_parser.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser(
+        "upgrade", help="create the database or migrate it to the newest schema"
+    ).set_defaults(handler=_db_upgrade)
+    db_commands.add_parser("where", help="print where your practice data is stored").set_defaults(
+        handler=_db_where
+    )
+
+    rescore = subparsers.add_parser(
+        "rescore", help="re-run the scorer on attempts scored by an older version"
+    )
+    rescore.add_argument("--all", action="store_true", help="rescore every attempt")
+    rescore.set_defaults(handler=_rescore)
+
+    demo = subparsers.add_parser("demo", help="load about 60 demo attempts over 8 weeks")
+    demo_action = demo.add_mutually_exclusive_group()
+    demo_action.add_argument("--reset", action="store_true", help="replace existing demo data")
+    demo_action.add_argument("--remove", action="store_true", help="delete the demo data only")
+    demo.set_defaults(handler=_demo)
+
+    app = subparsers.add_parser("app", help="start the practice app in your browser")
+    app.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    app.set_defaults(handler=_app)
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from coach.db.database import head_revision, open_database
+    from coach.settings import load_settings
+
+    db = open_database(load_settings())
+    try:
+        print(f"{db.location}: schema revision {db.revision()} (newest: {head_revision()})")
+    finally:
+        db.close()
+    return 0
+
+
+def _db_where(args: argparse.Namespace) -> int:
+    from coach.services.data_io import data_location
+    from coach.settings import load_settings
+
+    settings = load_settings()
+    print(f"data folder: {settings.data_dir}")
+    print(f"database:    {data_location(settings)}")
+    return 0
+
+
+def _rescore(args: argparse.Namespace) -> int:
+    from coach.db.database import open_database
+    from coach.services.rescore import rescore_attempts
+    from coach.settings import load_settings
+
+    db = open_database(load_settings())
+    try:
+        result = rescore_attempts(db, only_outdated=not args.all)
+    finally:
+        db.close()
+    print(
+        f"rescored {result.rescored} of {result.considered} attempts "
+        f"({result.changed} changed score, {result.failed} failed)"
+    )
+    return 1 if result.failed else 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from coach.db.database import open_database
+    from coach.services import demo
+    from coach.services.users import local_learner
+    from coach.settings import load_settings
+    from question_bank import load_bank
+
+    db = open_database(load_settings())
+    try:
+        user = local_learner(db)
+        if args.remove:
+            print(f"removed {demo.delete_demo(db, user)} demo attempts")
+            return 0
+        if demo.has_demo(db, user) and not args.reset:
+            print("demo data is already loaded; `coach demo --reset` replaces it")
+            return 0
+        count = demo.load_demo(db, user, load_bank())
+        print(f"loaded {count} demo attempts (marked as demo; `coach demo --remove` deletes them)")
+    finally:
+        db.close()
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    entry = Path(__file__).resolve().parent.parent / "app.py"
+    if not entry.is_file():
+        raise CoachError(f"{entry} not found: run `coach app` from a source checkout")
+    command = [sys.executable, "-m", "streamlit", "run", str(entry)]
+    os.execv(sys.executable, [*command, "--server.port", str(args.port)])  # noqa: S606 - replaces this process; no shell involved
+    return 0  # pragma: no cover - execv does not return
+
+
+REGISTRARS: list[Registrar] = [_register_scoring, _register_bank, _register_db]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for register in REGISTRARS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; errors become a one-line message and exit code 1, never a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CoachError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
