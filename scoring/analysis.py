@@ -7,6 +7,8 @@ a generic "users" is not a segment, a business goal is not the user's problem, a
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -104,6 +106,7 @@ class Analysis:
     prompt: PromptSpec = field(default_factory=PromptSpec)
     level: str = "pm"
     language: str = "en"
+    _starts: list[int] | None = None
 
     @property
     def words(self) -> int:
@@ -119,9 +122,12 @@ class Analysis:
         return self.signals.get(name, [])
 
     def segment_at(self, offset: int) -> SegmentSpan | None:
-        for segment in self.segments:
-            if segment.start <= offset < segment.end:
-                return segment
+        """The segment holding ``offset`` (binary search: flags and scores call this often)."""
+        if self._starts is None:
+            self._starts = [segment.start for segment in self.segments]
+        index = bisect_right(self._starts, offset) - 1
+        if index >= 0 and offset < self.segments[index].end:
+            return self.segments[index]
         return None
 
     def sentence_at(self, offset: int) -> Span:
@@ -644,11 +650,13 @@ def _first_indices(matches: Iterable[Match]) -> set[int]:
 
 def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Match]:
     """A judging verb near an AI output or a quality word: 'vets grade the bot's answers'."""
-    objects = [m.first for m in by_label["eval_object"]]
+    objects: dict[int, list[int]] = defaultdict(list)
+    for match in by_label["eval_object"]:
+        objects[ctx.segment_of[match.first]].append(match.first)
     found = []
     for verb in by_label["eval_verb"]:
-        segment = ctx.segment_of[verb.first]
-        if any(ctx.segment_of[i] == segment and -6 <= i - verb.last <= 10 for i in objects):
+        nearby = objects.get(ctx.segment_of[verb.first], ())
+        if any(-6 <= i - verb.last <= 10 for i in nearby):
             found.append(verb)
     return found
 
