@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -307,17 +306,16 @@ def test_readiness_depends_on_level_target_and_window(
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_loading_5000_attempts_stays_fast(db: Database, user: UserContext) -> None:
+def test_5000_seeded_attempts_load_into_complete_frames(db: Database, user: UserContext) -> None:
+    """The benchmark's data set loads correctly (its timing lives in benchmarks.progress)."""
     from benchmarks.progress import seed
 
     seed(db, user, attempts=5000)
-    started = time.perf_counter()
     data = progress.load_progress(db, user)
-    progress.readiness(data, level="pm")
-    progress.category_heatmap(data)
-    progress.rolling_average(data)
-    elapsed = time.perf_counter() - started
     assert len(data.attempts) == 5000
-    assert isinstance(data.flags_per_week, pd.DataFrame)
-    # The benchmark's target is well under 0.5 s; leave headroom for slow CI machines.
-    assert elapsed < 1.5, f"load_progress took {elapsed:.2f} s for 5,000 attempts"
+    assert isinstance(data.flags_per_week, pd.DataFrame) and not data.flags_per_week.empty
+    assert {r.category for r in progress.readiness(data, level="pm")} == set(
+        data.attempts["category"]
+    )
+    assert not progress.category_heatmap(data).empty
+    assert len(progress.rolling_average(data)) == 5000
