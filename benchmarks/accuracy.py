@@ -61,12 +61,12 @@ class Counts:
 
 
 def load_split(split: str) -> list[dict]:
-    path = CORPUS_DIR / f"{split}.jsonl"
-    if not path.exists():
-        return []
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    """Every answer of a split: ``dev`` pools dev.jsonl and dev2.jsonl (both tuned on)."""
+    items = []
+    for path in sorted(CORPUS_DIR.glob(f"{split}*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        items += [json.loads(line) for line in lines if line.strip()]
+    return items
 
 
 def predictions(report: Report) -> dict[str, bool]:
@@ -125,7 +125,7 @@ def main() -> None:
     for split in SPLITS:
         items = load_split(split)
         if not items:
-            print(f"\n{split} split: no corpus at {CORPUS_DIR / (split + '.jsonl')}")
+            print(f"\n{split} split: no corpus under {CORPUS_DIR}")
             continue
         print_table(split, score_split(items), len(items))
 

@@ -524,6 +524,7 @@ def _is_modifier(word: str) -> bool:
     """A word that narrows the noun after it ("solo photographers", "ER nurses")."""
     return not (
         word in lx.GENERIC_QUALIFIERS
+        or word in lx.HOLLOW_QUALIFIERS
         or word in lx.ENGLISH_STOPWORDS
         or word in _VERBISH
         or word.isdigit()
@@ -591,6 +592,8 @@ class _WhoDetector:
 def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
     prev = ctx.before(match.first, 2)
     if prev and prev[-1] in _SUBJECTS_SELF | {"model", "system", "algorithm"}:
+        return False
+    if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
         return False
     segment = ctx.segment_of[match.first]
     words = set(ctx.segment_words(match.first))
@@ -694,8 +697,11 @@ def _heading_bodies(ctx: _Context, text: str, headings: frozenset[str], span: in
 
 
 def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
+    """'Why', 'Their problem', 'Success metrics': a short label led by a heading word."""
+    if not 1 <= len(words) <= 4:
+        return False
     content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
-    return 1 <= len(words) <= 4 and bool(content) and content[0] in headings
+    return words[0] in headings or (bool(content) and content[0] in headings)
 
 
 def _heading_content(ctx: _Context, bodies: set[int], label: str, needed: int) -> list[Match]:
@@ -786,7 +792,8 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         if tokens[m.first].norm != "meet"
         or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
     ]
-    who = roles + qualified + personas
+    who_heading = _heading_content(ctx, _heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
+    who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
     generic_only = [m for m in by_label["generic"] if m not in qualified]
 
@@ -794,7 +801,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     defer_before = _first_indices(by_label["defer_before"])
     defer_after = _first_indices(by_label["defer_after"])
     ml_context = {i for m in by_label["ml_context"] for i in range(m.first, m.last + 1)}
-    tech_terms = [m for m in by_label["tech"] if not _deferred(m, ctx, defer_before, defer_after)]
+    tech_terms = [
+        m for m in by_label["tech"]
+        if not _deferred(m, ctx, defer_before, defer_after)
+        and not set(ctx.before(m.first, 2)) & lx.NON_ML_TECH_PREFIXES
+    ]
     model_words = [
         m
         for m in by_label["model_word"]

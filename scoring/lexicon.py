@@ -472,9 +472,6 @@ MULTIWORD_ROLES = [
     "stay at home parent",
     "older adult",
     "elderly",
-    "gen z",
-    "millennial",
-    "baby boomer",
     "knowledge worker",
     "remote worker",
     "hourly worker",
@@ -1309,6 +1306,15 @@ EVAL_CRITERIA = [
 ]
 
 TECH = [
+    "object detection", "image segmentation", "semantic segmentation", "instance segmentation",
+    "u net", "unet", "yolo", "resnet", "vision transformer", "vit", "clip model", "pose estimation",
+    "survival analysis", "cox ph", "ordinal|logistic|linear|poisson|ridge|lasso|quantile regression",
+    "regression model*", "cross encoder*", "bi encoder*", "reranker*", "re ranker*", "rerank",
+    "reranking", "re rank", "cosine sim*", "bm25", "hybrid retrieval", "dense retrieval",
+    "vector index", "sentence transformer*", "autoencoder*", "isolation forest", "gnn", "gnns",
+    "graph neural", "diarisation", "diarization", "asr", "nlu", "intent classifier*",
+    "hierarchical forecast*", "demand forecast model*", "gradient boosted", "boosted trees",
+    "neural", "llm based", "llm powered", "nlp", "e5", "bge", "mpnet", "t5", "whisper model",
     "llm",
     "llms",
     "large language model*",
@@ -1373,7 +1379,7 @@ TECH = [
     "training data",
     "training a model",
     "train a model|classifier|network|ranker",
-    "retrain*",
+    "retrain the|a|our model|classifier",
     "feature store*",
     "gpu",
     "gpus",
@@ -1466,6 +1472,13 @@ MODEL_WORDS = [
 ]
 NON_ML_MODIFIERS = frozenset(
     [
+        "safeguarding", "periodization", "periodisation", "mentoring", "coaching", "teaching",
+        "funding", "fashion", "car", "phone", "3d", "scale", "clay", "home", "show", "floor",
+        "stable", "matching", "sorting", "hashing", "scheduling", "rota", "greedy", "tiktok",
+        "instagram", "youtube", "spotify", "facebook", "twitter", "google", "linkedin",
+        "amazon", "netflix", "uber", "feed's", "platform's", "dating", "training", "organizational",
+        "organisational", "staff", "volunteer", "hub-and-spoke", "consulting", "insurance",
+        "compensation", "commission", "referral", "payment", "billing", "shift", "team",
         "business",
         "pricing",
         "role",
@@ -1575,6 +1588,9 @@ DEFER_AFTER = [
 ]
 
 SOLUTION = [
+    "a|an ai|llm|gpt|ml *", "a|an * guide|finder|recap|planner|tracker|checker|generator|buddy|wingman|companion|coach|tutor|estimator|scanner|reminder|reminders|explainer|stylist|matcher|advisor|assistant|bot|tool|app|dashboard|copilot|agent|summariser|summarizer|recommender",
+    "a|an * * guide|finder|recap|planner|tracker|checker|generator|buddy|wingman|companion|coach|tutor|estimator|scanner|explainer|stylist|matcher|advisor|assistant|bot|tool|app|dashboard|copilot|agent|summariser|summarizer|recommender",
+    "my|our first idea|instinct|thought|concept", "first idea is", "my idea", "my concept",
     "i'd|id|i|we'd|we|let's|lets|you'd|i'll|we'll build|create|add|launch|ship|design|introduce|implement|develop|offer|make|deploy|roll|release|provide|integrate|embed|automate|surface|propose|pilot|prototype",
     "i|we would|could|will|can|should|might build|create|add|launch|ship|design|introduce|implement|develop|offer|make|deploy|roll|release|provide|integrate|embed|automate|surface|propose|pilot|prototype",
     "i|we would|could|will|can|should start by building|adding|creating|launching",
@@ -2415,5 +2431,24 @@ SOLUTION_HEADINGS = frozenset(
         "mvp",
         "product",
         "v1",
+        "concept",
     ]
+)
+
+# Electrical "transformers" and similar non-ML senses of tech words.
+NON_ML_TECH_PREFIXES = frozenset(
+    """distribution power electrical pole mounted substation step voltage pad grid utility
+    robots toy""".split()
+)
+
+# Headings that introduce the target user ("Who:", "Target user:", "Persona:").
+WHO_HEADINGS = frozenset(
+    """who user users target persona personas segment audience customer customers""".split()
+)
+
+# Adjectives that sound specific but describe everyone ("busy people", "modern families").
+HOLLOW_QUALIFIERS = frozenset(
+    """busy modern savvy digitally digital today's todays young old conscious tech-savvy
+    millennial millennials gen z boomer boomers everyday ordinary normal typical average
+    regular common mainstream urban global""".split()
 )
