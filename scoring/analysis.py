@@ -802,7 +802,8 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     defer_after = _first_indices(by_label["defer_after"])
     ml_context = {i for m in by_label["ml_context"] for i in range(m.first, m.last + 1)}
     tech_terms = [
-        m for m in by_label["tech"]
+        m
+        for m in by_label["tech"]
         if not _deferred(m, ctx, defer_before, defer_after)
         and not set(ctx.before(m.first, 2)) & lx.NON_ML_TECH_PREFIXES
     ]
