@@ -1,0 +1,158 @@
+"""Time the app where a learner waits: Practice reruns, Progress on 5,000 attempts, and
+submit-to-feedback in a real browser.
+
+    python -m benchmarks.app [--reruns N] [--progress-runs N] [--submissions N]
+
+Targets: Practice rerun median < 150 ms; Progress render (5,000 attempts) < 500 ms;
+submit -> feedback visible in Chromium p50 < 1.5 s. The browser part is skipped, with a
+message, when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.progress import seed
+from coach.db.database import open_database
+from coach.services.users import local_learner
+from coach.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PRACTICE_TARGET_MS = 150
+PROGRESS_TARGET_MS = 500
+SUBMIT_TARGET_S = 1.5
+ANSWER = (
+    "I'd fine-tune an LLM on past tickets and add RAG over the help centre. The users are "
+    "tier-1 support agents handling 60+ tickets a day who lose most of their time retyping "
+    "boilerplate. Success is median handle time per ticket, with CSAT as a guardrail."
+)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _timed(action: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _report(name: str, samples: list[float], target: float, unit: str = "ms") -> None:
+    scale = 1000 if unit == "ms" else 1
+    median = statistics.median(samples) * scale
+    p95 = _percentile(samples, 0.95) * scale
+    verdict = "OK" if median < target else "OVER TARGET"
+    print(
+        f"{name}: median {median:.{0 if unit == 'ms' else 2}f} {unit}, "
+        f"p95 {p95:.{0 if unit == 'ms' else 2}f} {unit} over {len(samples)} runs "
+        f"(target < {target} {unit}) {verdict}"
+    )
+
+
+def _check(at: AppTest) -> AppTest:
+    if at.exception:
+        raise RuntimeError(f"the app raised: {[item.message for item in at.exception]}")
+    return at
+
+
+def practice_reruns(data_dir: Path, reruns: int) -> list[float]:
+    """Time full reruns of the Practice page with a draft in the box (what a click costs)."""
+    os.environ["COACH_DATA_DIR"] = str(data_dir)
+    at = _check(AppTest.from_file(APP, default_timeout=60).run())
+    at.text_area(key="practice_answer").input(ANSWER)
+    _check(at.run())
+    return _timed(lambda: _check(at.run()), reruns)
+
+
+def progress_render(data_dir: Path, attempts: int, runs: int) -> list[float]:
+    """Seed ``attempts`` scored attempts, then time full runs of the Progress page."""
+    os.environ["COACH_DATA_DIR"] = str(data_dir)
+    db = open_database(load_settings())
+    try:
+        seed(db, local_learner(db), attempts=attempts)
+    finally:
+        db.close()
+    at = _check(AppTest.from_file(APP, default_timeout=60).run())
+    _check(at.switch_page("coach/pages/progress.py").run())
+    charts = len(at.get("plotly_chart"))
+    if charts != 4:
+        raise RuntimeError(f"expected 4 charts on Progress, got {charts}")
+    return _timed(lambda: _check(at.run()), runs)
+
+
+def browser_submissions(data_dir: Path, submissions: int) -> list[float] | None:
+    """Time click on Submit -> feedback (score and highlights) visible, in Chromium."""
+    from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, chromium_available, running_app
+
+    if not chromium_available():
+        print(f"submit -> feedback in Chromium: skipped ({CHROMIUM} is not installed)")
+        return None
+    from playwright.sync_api import expect, sync_playwright
+
+    samples: list[float] = []
+    with running_app(data_dir) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
+        page.goto(url)
+        for _ in range(submissions + 1):  # the first one warms the caches and is dropped
+            box = page.get_by_role("textbox", name="Your answer")
+            box.fill(ANSWER)
+            box.press("Control+Enter")
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+            page.wait_for_timeout(200)
+            start = time.perf_counter()
+            page.get_by_role("button", name="Submit for feedback").click()
+            expect(page.get_by_test_id("stMetric").filter(has_text="Overall score")).to_be_visible()
+            expect(page.locator("mark.flag").first).to_be_visible()
+            samples.append(time.perf_counter() - start)
+            page.get_by_role("button", name="Try again").click()
+            expect(page.get_by_role("heading", name="Practice", level=1)).to_be_visible()
+            expect(page.get_by_role("textbox", name="Your answer")).to_have_value("")
+        browser.close()
+    return samples[1:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=40)
+    parser.add_argument("--attempts", type=int, default=5000)
+    parser.add_argument("--progress-runs", type=int, default=10)
+    parser.add_argument("--submissions", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        root = Path(tmp)
+        _report(
+            "Practice page rerun (AppTest)",
+            practice_reruns(root / "practice", args.reruns),
+            PRACTICE_TARGET_MS,
+        )
+        _report(
+            f"Progress page render, {args.attempts:,} attempts (AppTest)",
+            progress_render(root / "progress", args.attempts, args.progress_runs),
+            PROGRESS_TARGET_MS,
+        )
+        samples = browser_submissions(root / "browser", args.submissions)
+        if samples:
+            _report("submit -> feedback visible (Chromium)", samples, SUBMIT_TARGET_S, unit="s")
+
+
+if __name__ == "__main__":
+    main()

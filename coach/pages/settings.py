@@ -1,0 +1,129 @@
+"""Settings & data: where the data lives, export, import, and deleting everything."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.errors import CoachError
+from coach.services import attempts, data_io
+from coach.settings import mask_url
+from coach.ui.frame import cached_bank, current_frame
+from coach.ui.labels import level_label
+from coach.ui.state import flash, show_flash
+from coach.ui.widgets import md_escape
+from scoring import SCORER_VERSION
+
+CONFIRM_KEY = "_settings_confirm_delete_all"
+
+frame = current_frame()
+state = st.session_state
+db, user, settings = frame.db, frame.user, frame.settings
+
+st.title("Settings & data")
+show_flash()
+
+st.subheader("Where your data lives")
+st.markdown(
+    "Everything stays on this computer unless you point the app at a server database. "
+    "No account, no key: answers are scored locally."
+)
+st.code(data_io.data_location(settings), language=None, wrap_lines=True)
+st.markdown(
+    f"**Learner:** {md_escape(user.display_name)} · "
+    f"**Database:** {'SQLite file' if settings.uses_sqlite else 'server'} · "
+    f"**Default level:** {level_label(settings.default_level)} · "
+    f"**Scorer:** {md_escape(SCORER_VERSION)}"
+)
+with st.expander("How to change these"):
+    st.markdown(
+        "- `COACH_DATA_DIR`: the folder for the SQLite file (now: "
+        f"`{settings.data_dir}`).\n"
+        "- `COACH_DATABASE_URL`: a server database instead (now: "
+        f"`{mask_url(settings.database_url)}`).\n"
+        "- `COACH_LEVEL`: the default target level (apm, pm or senior).\n\n"
+        "Set them in the environment before `coach app`, or in `.streamlit/secrets.toml`."
+    )
+
+st.subheader("Question bank")
+st.markdown(
+    f"{len(frame.bank)} prompts in {len(frame.bank.categories)} categories: the built-in bank "
+    f"plus any custom bank added with `coach bank add` (kept in `{settings.data_dir}/banks`)."
+)
+if st.button("Reload the question bank", key="settings_reload_bank"):
+    cached_bank.clear()
+    flash("success", "Question bank reloaded.")
+    st.rerun()
+
+st.subheader("Export")
+st.markdown(
+    "Download all your attempts: JSON to back up or move to another computer, CSV for "
+    "a spreadsheet."
+)
+exports = st.columns([1, 1, 4])
+exports[0].download_button(
+    "JSON (all data)",
+    icon=":material/download:",
+    data=lambda: data_io.export_json(db, user),
+    file_name="aipm-coach-export.json",
+    mime="application/json",
+    key="settings_export_json",
+)
+exports[1].download_button(
+    "CSV",
+    icon=":material/download:",
+    data=lambda: data_io.export_csv(db, user),
+    file_name="aipm-coach-attempts.csv",
+    mime="text/csv",
+    key="settings_export_csv",
+)
+
+st.subheader("Import")
+upload = st.file_uploader(
+    "An aipm-coach JSON export",
+    type=["json"],
+    key="settings_import",
+    help="Attempts already here (same prompt, time and answer) are skipped.",
+)
+if st.button("Import", key="settings_import_run", disabled=upload is None) and upload is not None:
+    try:
+        result = data_io.import_json(db, user, upload.getvalue())
+    except CoachError as error:
+        st.error(f"Nothing was imported: {error}")
+    else:
+        st.success(f"Imported {result.added} attempt(s); skipped {result.skipped} already here.")
+
+st.subheader("Demo history")
+st.markdown(
+    "Demo attempts (loaded from the Progress page) are marked as demo. Remove them "
+    "without touching your own attempts:"
+)
+if st.button("Remove demo attempts", key="settings_remove_demo"):
+    demo_ids = [item.id for item in attempts.list_attempts(db, user) if item.is_demo]
+    for attempt_id in demo_ids:
+        attempts.delete_attempt(db, user, attempt_id)
+    flash("success", f"Removed {len(demo_ids)} demo attempt(s).")
+    st.rerun()
+
+st.subheader("Delete everything")
+st.markdown(
+    "Removes every attempt (demo ones included) from this database. Export first if "
+    "you may want them back."
+)
+if st.button("Delete all my data…", key="settings_delete_all"):
+    state[CONFIRM_KEY] = True
+if state.get(CONFIRM_KEY):
+    with st.container(border=True):
+        st.warning("**Delete all your attempts for good?** This cannot be undone.")
+        yes, no, _ = st.columns([1, 1, 4])
+        if yes.button("Yes, delete everything", key="settings_delete_all_confirm", type="primary"):
+            state.pop(CONFIRM_KEY, None)
+            try:
+                deleted = data_io.delete_all(db, user)
+            except CoachError as error:
+                flash("error", f"Nothing was deleted: {error}")
+            else:
+                flash("success", f"Deleted {deleted} attempt(s).")
+            st.rerun()
+        if no.button("Cancel", key="settings_delete_all_cancel"):
+            state.pop(CONFIRM_KEY, None)
+            st.rerun()

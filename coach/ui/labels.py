@@ -1,0 +1,79 @@
+"""Human labels and colours for the engine's ids (elements, dimensions, levels, severities)."""
+
+from __future__ import annotations
+
+ELEMENT_LABELS: dict[str, str] = {
+    "who": "Who (user)",
+    "why": "Why (problem)",
+    "metrics": "Metrics",
+    "eval_criteria": "Eval criteria",
+    "solution": "Solution",
+    "tech": "Tech / model",
+    "tradeoffs": "Trade-offs",
+    "risks": "Risks / failure plan",
+}
+# The order a strong answer usually takes; the timeline reads top to bottom in this order.
+TIMELINE_ORDER: tuple[str, ...] = (
+    "who",
+    "why",
+    "metrics",
+    "eval_criteria",
+    "solution",
+    "tech",
+    "tradeoffs",
+    "risks",
+)
+ELEMENT_COLOURS: dict[str, str] = {
+    "who": "#2563eb",
+    "why": "#7c3aed",
+    "metrics": "#059669",
+    "eval_criteria": "#0d9488",
+    "solution": "#d97706",
+    "tech": "#dc2626",
+    "tradeoffs": "#64748b",
+    "risks": "#be185d",
+}
+DIMENSION_LABELS: dict[str, str] = {
+    "framing": "Framing",
+    "metrics": "Metrics",
+    "ai_evaluation": "AI evaluation",
+    "solution": "Solution",
+    "communication": "Communication",
+}
+LEVEL_LABELS: dict[str, str] = {"apm": "APM", "pm": "PM", "senior": "Senior PM"}
+LEVELS: tuple[str, ...] = ("apm", "pm", "senior")
+DIFFICULTY_LABELS: dict[int, str] = {1: "1 · warm-up", 2: "2 · PM", 3: "3 · senior"}
+# Highlight colours chosen for contrast with dark text on both light and dark themes.
+SEVERITY_MARK: dict[str, tuple[str, str]] = {
+    "error": ("#fecaca", "#b91c1c"),  # background, underline
+    "warning": ("#fde68a", "#b45309"),
+    "info": ("#bfdbfe", "#1d4ed8"),
+}
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+STATUS_LABELS: dict[str, str] = {
+    "scored": "scored",
+    "pending": "pending",
+    "not_scored": "not scored",
+}
+
+
+def element_label(element: str) -> str:
+    """Label an element id, falling back to the id itself for new elements."""
+    return ELEMENT_LABELS.get(element, element.replace("_", " ").capitalize())
+
+
+def dimension_label(dimension: str) -> str:
+    """Label a dimension id, falling back to the id itself."""
+    return DIMENSION_LABELS.get(dimension, dimension.replace("_", " ").capitalize())
+
+
+def level_label(level: str) -> str:
+    """Label a level id (apm, pm, senior)."""
+    return LEVEL_LABELS.get(level, level)
+
+
+def format_duration(seconds: int) -> str:
+    """Format seconds as m:ss (with a minus sign in overtime)."""
+    sign = "-" if seconds < 0 else ""
+    minutes, secs = divmod(abs(int(seconds)), 60)
+    return f"{sign}{minutes}:{secs:02d}"

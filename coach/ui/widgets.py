@@ -1,0 +1,183 @@
+"""Shared widgets: score cards, the flag list, the attempt comparison, readiness and escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from coach.ui.highlight import escape
+from coach.ui.labels import (
+    DIMENSION_LABELS,
+    SEVERITY_MARK,
+    dimension_label,
+    element_label,
+    level_label,
+)
+from question_bank.schema import Prompt
+from scoring import rule_by_id
+from scoring.report import Flag, Report, Severity
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Escape markdown (and the HTML markdown would pass through) in text shown via markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def rule_text(flag_id: str) -> tuple[str, str]:
+    """Return a rule's (title, why it matters), tolerating ids retired since the report."""
+    try:
+        rule = rule_by_id(flag_id)
+    except (KeyError, LookupError, ValueError):
+        return flag_id, ""
+    return rule.title, rule.why
+
+
+def score_cards(report: Report, *, delta: int | None = None, key: str = "score") -> None:
+    """Show overall score, grade and level, then one card per dimension (or not assessed)."""
+    top = st.columns(3)
+    top[0].metric(
+        "Overall score",
+        f"{report.overall}/100",
+        delta=None if delta is None else f"{delta:+d} vs last try",
+        border=True,
+    )
+    top[1].metric("Grade", f"{report.grade}/5", border=True)
+    top[2].metric("Judged at level", level_label(report.level), border=True)
+    names = [name for name in DIMENSION_LABELS if name in report.dimensions] + [
+        name for name in report.dimensions if name not in DIMENSION_LABELS
+    ]
+    columns = st.columns(max(len(names), 1))
+    for column, name in zip(columns, names, strict=False):
+        dimension = report.dimensions[name]
+        column.metric(
+            dimension_label(name),
+            "not assessed" if dimension.score is None else f"{dimension.score}",
+            help=md_escape(dimension.reason) if dimension.reason else None,
+            border=True,
+        )
+
+
+def flag_list_html(flags: Sequence[Flag], *, open_first: int = 1) -> str:
+    """Build the numbered flag list, escaped: a one-line summary per flag (severity, title,
+    message) that opens to the evidence, why it matters and the fix."""
+    if not flags:
+        return (
+            '<div class="coach-flags"><p>No red flags: this answer frames the problem before '
+            "the solution. Check the dimension scores for what to polish.</p></div>"
+        )
+    items: list[str] = []
+    for number, flag in enumerate(flags, start=1):
+        severity = Severity(flag.severity).value
+        title, why = rule_text(flag.id)
+        background, colour = SEVERITY_MARK.get(severity, SEVERITY_MARK["info"])
+        evidence = (
+            f'<div><b>Evidence:</b> “<span class="flag-evidence" style="background:{background};'
+            f'color:#111827;">{escape(flag.evidence)}</span>”</div>'
+            if flag.evidence.strip()
+            else "<div><b>Evidence:</b> the answer as a whole (nothing to point at).</div>"
+        )
+        badge = (
+            f'<span style="display:inline-block;min-width:1.3em;text-align:center;color:#fff;'
+            f"background:{colour};border-radius:0.65em;font-size:0.8em;font-weight:700;"
+            f'margin-right:0.35em;">{number}</span>'
+        )
+        opened = " open" if number <= open_first else ""
+        items.append(
+            f'<li class="flag-item" data-flag="{escape(flag.id)}" '
+            f'style="border-left:4px solid {colour};padding:0.35rem 0.75rem;margin:0 0 0.5rem 0;'
+            'list-style:none;">'
+            f"<details{opened}>"
+            '<summary style="cursor:pointer;">'
+            f'{badge}<b>{escape(title)}</b> <span style="font-size:0.8em;color:{colour};">'
+            f"{escape(severity)} · {escape(flag.id)}</span>"
+            f'<div style="margin:0.15rem 0 0 1.7em;">{escape(flag.message)}</div>'
+            "</summary>"
+            '<div style="margin:0.3rem 0 0.2rem 1.7em;">'
+            f"{evidence}"
+            + (f"<div><b>Why it matters:</b> {escape(why)}</div>" if why else "")
+            + (f"<div><b>Fix:</b> {escape(flag.fix)}</div>" if flag.fix else "")
+            + "</div></details></li>"
+        )
+    return (
+        '<ol class="coach-flags" style="padding-left:0;margin:0;line-height:1.5;">'
+        f"{''.join(items)}</ol>"
+        '<p style="font-size:0.85em;opacity:0.7;margin-top:0.3rem;">Click a flag for the '
+        "evidence, why it matters and the fix.</p>"
+    )
+
+
+def _flag_name(flag_id: str) -> str:
+    title, _ = rule_text(flag_id)
+    return f"{title} ({flag_id})" if title != flag_id else flag_id
+
+
+def bullet_list(items: Iterable[str], *, empty: str) -> None:
+    """Show plain-text bullets (escaped), or a caption when there are none."""
+    values = list(items)
+    if values:
+        st.markdown("\n".join(f"- {md_escape(value)}" for value in values))
+    else:
+        st.caption(empty)
+
+
+def comparison(previous: Any, current: Any, result: Any) -> None:
+    """Show the previous and the current attempt side by side, with what changed."""
+    left, right = st.columns(2)
+    for column, view, title in ((left, previous, "Previous try"), (right, current, "This try")):
+        with column.container(border=True):
+            st.markdown(f"**{title}** · #{view.id} · {view.submitted_at:%d %b %Y %H:%M}")
+            if view.report is None:
+                st.caption("not scored")
+            else:
+                st.metric("Overall", f"{view.report.overall}/100")
+                st.caption(", ".join(view.report.flag_ids()) or "no flags")
+    delta = result.score_delta
+    if delta is not None:
+        verb = "up" if delta > 0 else "down" if delta < 0 else "unchanged"
+        st.markdown(f"**Score {verb}**: {delta:+d} points since the previous try.")
+    cols = st.columns(2)
+    with cols[0]:
+        st.markdown("**Fixed since last time**")
+        bullet_list((_flag_name(flag) for flag in result.fixed_flags), empty="Nothing fixed yet.")
+        st.markdown("**Newly covered**")
+        bullet_list((element_label(name) for name in result.newly_covered), empty="—")
+    with cols[1]:
+        st.markdown("**Still missing**")
+        bullet_list((element_label(name) for name in result.still_missing), empty="Nothing.")
+        st.markdown("**Still flagged / new flags**")
+        bullet_list(
+            [
+                *(_flag_name(flag) for flag in result.remaining_flags),
+                *(f"{_flag_name(flag)} (new)" for flag in result.new_flags),
+            ],
+            empty="None.",
+        )
+
+
+MATERIAL_TITLES: dict[str, str] = {
+    "hints": "Hints",
+    "outline": "Outline of a strong answer",
+    "follow_ups": "Follow-up questions an interviewer may ask",
+    "pitfalls": "Common pitfalls on this prompt",
+}
+
+
+def prompt_material(prompt: Prompt, sections: Sequence[str] = tuple(MATERIAL_TITLES)) -> None:
+    """Show a prompt's coaching material, one expander per section, revealed on demand."""
+    for section in sections:
+        with st.expander(MATERIAL_TITLES[section]):
+            if section == "outline":
+                st.markdown(
+                    "\n".join(
+                        f"{number}. **{md_escape(step.move.replace('_', ' '))}**: "
+                        f"{md_escape(step.text)}"
+                        for number, step in enumerate(prompt.outline, start=1)
+                    )
+                )
+            else:
+                bullet_list(getattr(prompt, section), empty="—")

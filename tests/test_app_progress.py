@@ -1,0 +1,203 @@
+"""Progress and Settings: demo history, charts, table -> feedback, delete with confirmation,
+export, import, delete everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.services import attempts, data_io, demo
+from question_bank import load_bank
+from tests.test_app_support import (
+    FEEDBACK,
+    FRAMED,
+    ML_FIRST,
+    PROGRESS,
+    SETTINGS,
+    assert_clean,
+    current_page,
+    data_dir_fixture,  # noqa: F401  (fixture)
+    framing_prompt_id,
+    goto,
+    new_app,
+    plotly_specs,
+    services_fixture,  # noqa: F401  (fixture)
+    submit,
+    texts,
+    values,
+)
+
+
+def _with_demo() -> object:
+    at = goto(new_app(), PROGRESS)
+    at.button(key="progress_load_demo").click().run()
+    assert_clean(at)
+    return at
+
+
+def test_load_demo_history_fills_the_charts_and_totals(services) -> None:
+    db, user = services
+    at = _with_demo()
+    stored = attempts.list_attempts(db, user)
+    assert len(stored) >= 30 and all(item.is_demo for item in stored)
+    assert "demo attempts" in texts(at.success)
+
+    titles = [spec["layout"]["title"]["text"] for spec in plotly_specs(at)]
+    assert titles == [
+        "Overall score over time",
+        "Dimension trends (weekly average)",
+        "Red flags per week",
+        "Average score by category and dimension",
+    ]
+    overall = plotly_specs(at)[0]
+    points = next(trace for trace in overall["data"] if trace["name"] == "Attempt")
+    assert len(values(points["y"])) == sum(item.status == "scored" for item in stored)
+    assert any(trace["name"].startswith("Rolling average") for trace in overall["data"])
+    heatmap = plotly_specs(at)[3]["data"][0]
+    assert heatmap["type"] == "heatmap" and len(values(heatmap["y"])) >= 2
+    assert isinstance(heatmap["colorscale"], list), "named scales need plotly's validation"
+
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Attempts"] == str(len(stored))
+    assert "Streak" in metrics
+    table = at.dataframe[1].value
+    assert len(table) == len(stored)
+    assert at.dataframe[0].value.columns.tolist()[:2] == ["Category", "Ready"]
+
+
+def test_both_attempts_appear_after_practising_and_the_table_opens_feedback(services) -> None:
+    db, user = services
+    at = submit(new_app(), ML_FIRST, prompt_id=framing_prompt_id())
+    at.button(key="feedback_try_again").click().run()
+    submit(at, FRAMED)
+    goto(at, PROGRESS)
+
+    overall = plotly_specs(at)[0]
+    points = next(trace for trace in overall["data"] if trace["name"] == "Attempt")
+    assert len(values(points["y"])) == 2
+    stored = attempts.list_attempts(db, user)
+    oldest = min(item.id for item in stored)
+    at.selectbox(key="progress_pick").select(oldest).run()
+    at.button(key="progress_open").click().run()
+    assert_clean(at)
+    assert current_page(at) == "Feedback"
+    assert f"Attempt #{oldest}" in texts(at.caption)
+
+
+def test_delete_an_attempt_asks_for_confirmation(services) -> None:
+    db, user = services
+    at = _with_demo()
+    before = attempts.list_attempts(db, user)
+    victim = before[-1].id
+    at.selectbox(key="progress_pick").select(victim).run()
+    at.button(key="progress_delete").click().run()
+    assert_clean(at)
+    assert f"#{victim}" in texts(at.warning)
+    assert len(attempts.list_attempts(db, user)) == len(before), "nothing deleted yet"
+
+    at.button(key="progress_delete_cancel").click().run()
+    assert_clean(at)
+    assert (
+        not at.button(key="progress_delete_confirm")
+        if _has(at, "progress_delete_confirm")
+        else True
+    )
+    assert len(attempts.list_attempts(db, user)) == len(before)
+
+    at.button(key="progress_delete").click().run()
+    at.button(key="progress_delete_confirm").click().run()
+    assert_clean(at)
+    remaining = attempts.list_attempts(db, user)
+    assert len(remaining) == len(before) - 1
+    assert victim not in {item.id for item in remaining}
+    assert f"Deleted attempt #{victim}" in texts(at.success)
+
+
+def _has(at: object, key: str) -> bool:
+    return any(button.key == key for button in at.button)  # type: ignore[attr-defined]
+
+
+def test_progress_offers_csv_and_json_export(data_dir) -> None:
+    at = _with_demo()
+    assert at.download_button(key="progress_export_csv")
+    assert at.download_button(key="progress_export_json")
+
+
+def test_settings_shows_where_the_data_lives(data_dir) -> None:
+    at = goto(new_app(), SETTINGS)
+    assert str(data_dir) in texts(at.code)
+    assert at.download_button(key="settings_export_json")
+
+
+def test_import_adds_attempts_and_skips_ones_already_there(services, tmp_path, monkeypatch) -> None:
+    db, user = services
+    at = _with_demo()
+    payload = data_io.export_json(db, user)
+    count = len(attempts.list_attempts(db, user))
+
+    other = tmp_path / "other-install"
+    monkeypatch.setenv("COACH_DATA_DIR", str(other))
+    fresh = goto(new_app(), SETTINGS)
+    fresh.file_uploader(key="settings_import").upload(
+        "aipm-coach-export.json", payload, "application/json"
+    ).run()
+    fresh.button(key="settings_import_run").click().run()
+    assert_clean(fresh)
+    assert f"Imported {count} attempt(s)" in texts(fresh.success)
+    fresh.button(key="settings_import_run").click().run()
+    assert f"Imported 0 attempt(s); skipped {count}" in texts(fresh.success)
+    assert at is not None
+
+
+def test_import_of_a_wrong_file_imports_nothing(data_dir) -> None:
+    at = goto(new_app(), SETTINGS)
+    at.file_uploader(key="settings_import").upload("x.json", b'{"hello": 1}', "application/json")
+    at.run()
+    at.button(key="settings_import_run").click().run()
+    assert_clean(at)
+    assert "Nothing was imported" in texts(at.error)
+
+
+def test_delete_everything_asks_for_confirmation(services) -> None:
+    db, user = services
+    at = _with_demo()
+    count = len(attempts.list_attempts(db, user))
+    goto(at, SETTINGS)
+    at.button(key="settings_delete_all").click().run()
+    assert "cannot be undone" in texts(at.warning)
+    assert len(attempts.list_attempts(db, user)) == count
+    at.button(key="settings_delete_all_confirm").click().run()
+    assert_clean(at)
+    assert attempts.list_attempts(db, user) == []
+    assert f"Deleted {count} attempt(s)" in texts(at.success)
+    goto(at, PROGRESS)
+    assert "No attempts yet" in texts(at.info)
+    goto(at, FEEDBACK)
+    assert "No feedback yet" in texts(at.info)
+
+
+def test_demo_attempts_can_be_removed_without_touching_the_learners_own(services) -> None:
+    db, user = services
+    at = submit(new_app(), FRAMED, prompt_id=framing_prompt_id())
+    goto(at, PROGRESS)
+    # The learner has an attempt, so the empty state (and its demo button) is not shown.
+    assert not _has(at, "progress_load_demo")
+    demo.load_demo(db, user, load_bank())
+    goto(at, SETTINGS)
+    at.button(key="settings_remove_demo").click().run()
+    assert_clean(at)
+    (own,) = attempts.list_attempts(db, user)
+    assert not own.is_demo
+    assert "Removed" in texts(at.success)
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_clicking_a_table_row_picks_that_attempt() -> None:
+    at = _with_demo()
+    table = at.dataframe[1].value
+    row = 7
+    at.session_state["progress_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert_clean(at)
+    assert at.selectbox(key="progress_pick").value == int(table["id"].iloc[row])
+    at.button(key="progress_open").click().run()
+    assert f"Attempt #{int(table['id'].iloc[row])}" in texts(at.caption)
