@@ -871,6 +871,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         "signpost": spans(by_label["signpost"]),
         "buzz": spans(by_label["buzz"]),
         "tech_terms": spans(tech),
+        "metric_numbers": spans(numeric),
     }
     return Analysis(
         answer=answer,

@@ -66,31 +66,25 @@ def metrics(a: Analysis, flags: Sequence[Flag]) -> Dimension:
         if a.signal("vague_metric"):
             return Dimension(15, "Only vague measures (engagement, KPIs), no named metric.")
         return Dimension(0, "No success metric named.")
-    score = 55
+    score = 40
     notes = [f"{len(cover.evidence)} named metric(s)"]
     if len(cover.evidence) >= 2:
         score += 10
-    if a.signal("guardrail"):
-        score += 20
+    if a.signal("guardrail") and len(cover.evidence) >= 2:
+        score += 15
         notes.append("with a guardrail")
     else:
         notes.append("no guardrail")
-    if any(_DIGIT.search(span.text) for span in cover.evidence) or _numeric_target(a):
+    if any(_DIGIT.search(span.text) for span in cover.evidence) or a.signal("metric_numbers"):
         score += 15
         notes.append("a numeric target")
-    if _has(flags, "tech-before-framing") and a.first("metrics") is not None:
-        score -= 10
-        notes.append("metrics come after the tech")
-    return Dimension(max(score, 0), _sentence(notes))
-
-
-def _numeric_target(a: Analysis) -> bool:
-    cover = a.coverage["metrics"]
-    for span in cover.evidence:
-        sentence = a.sentence_at(span.start)
-        if _DIGIT.search(sentence.text):
-            return True
-    return False
+    tech_at = a.first("tech")
+    first_metric = cover.first_at if cover.first_at is not None else 0
+    if tech_at is None or first_metric < tech_at:
+        score += 20  # metrics before any talk of models: the order interviewers look for
+    else:
+        notes.append("but only after the technology")
+    return Dimension(min(score, 100), _sentence(notes))
 
 
 def ai_evaluation(a: Analysis, flags: Sequence[Flag]) -> Dimension:

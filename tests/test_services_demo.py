@@ -33,6 +33,14 @@ def test_demo_loads_about_60_attempts_over_8_weeks(
     assert demo.has_demo(db, user)
 
 
+def test_demo_history_ends_with_a_current_streak(
+    db: Database, user: UserContext, bank: Bank
+) -> None:
+    demo.load_demo(db, user, bank, now=NOW)
+    data = progress.load_progress(db, user, now=NOW)
+    assert data.totals.streak_days >= 3
+
+
 def test_demo_scores_improve_and_flags_are_real(
     db: Database, user: UserContext, bank: Bank
 ) -> None:

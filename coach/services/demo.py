@@ -160,9 +160,12 @@ def _practice_times(
     start = (now - timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     all_days = [start + timedelta(days=offset) for offset in range(weeks * 7)]
     practice_days = sorted(rng.sample(all_days, k=min(len(all_days), max(1, weeks * 4))))
+    # The last three days, today included, always have practice, so the demo shows a streak.
+    recent = [start + timedelta(days=weeks * 7 - back) for back in (2, 1, 0)]
+    days = [rng.choice(practice_days) for _ in range(max(0, count - len(recent)))]
+    days += recent[-count:] if count else []
     times = []
-    for _ in range(count):
-        day = rng.choice(practice_days)
+    for day in days:
         moment = day + timedelta(
             hours=_WINDOW_START_HOUR, seconds=rng.randint(0, _WINDOW_HOURS * 3600)
         )
