@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.services import attempts, data_io, demo, progress
+from coach.services import attempts, demo, progress
 from coach.ui.charts import category_heatmap, dimension_trends, flags_per_week, score_over_time
 from coach.ui.frame import current_frame
 from coach.ui.labels import LEVEL_LABELS, LEVELS, STATUS_LABELS
@@ -19,6 +19,7 @@ from coach.ui.state import (
     open_feedback,
     show_flash,
 )
+from coach.ui.widgets import export_buttons
 
 PICK_KEY = "progress_pick"
 LAST_ROWS_KEY = "_progress_table_rows"
@@ -222,21 +223,4 @@ if pending is not None:
 
 # --- export ------------------------------------------------------------------------------------
 st.subheader("Export")
-exports = st.columns([1, 1, 4])
-db, user = frame.db, frame.user
-exports[0].download_button(
-    "CSV",
-    icon=":material/download:",
-    data=lambda: data_io.export_csv(db, user),
-    file_name="aipm-coach-attempts.csv",
-    mime="text/csv",
-    key="progress_export_csv",
-)
-exports[1].download_button(
-    "JSON",
-    icon=":material/download:",
-    data=lambda: data_io.export_json(db, user),
-    file_name="aipm-coach-export.json",
-    mime="application/json",
-    key="progress_export_json",
-)
+export_buttons(frame.db, frame.user, key="progress")

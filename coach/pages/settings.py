@@ -10,7 +10,7 @@ from coach.settings import mask_url
 from coach.ui.frame import cached_bank, current_frame
 from coach.ui.labels import level_label
 from coach.ui.state import flash, show_flash
-from coach.ui.widgets import md_escape
+from coach.ui.widgets import export_buttons, md_escape
 from scoring import SCORER_VERSION
 
 CONFIRM_KEY = "_settings_confirm_delete_all"
@@ -59,23 +59,7 @@ st.markdown(
     "Download all your attempts: JSON to back up or move to another computer, CSV for "
     "a spreadsheet."
 )
-exports = st.columns([1, 1, 4])
-exports[0].download_button(
-    "JSON (all data)",
-    icon=":material/download:",
-    data=lambda: data_io.export_json(db, user),
-    file_name="aipm-coach-export.json",
-    mime="application/json",
-    key="settings_export_json",
-)
-exports[1].download_button(
-    "CSV",
-    icon=":material/download:",
-    data=lambda: data_io.export_csv(db, user),
-    file_name="aipm-coach-attempts.csv",
-    mime="text/csv",
-    key="settings_export_csv",
-)
+export_buttons(db, user, key="settings")
 
 st.subheader("Import")
 upload = st.file_uploader(

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from coach.services import data_io
 from coach.ui.highlight import escape
 from coach.ui.labels import (
     DIMENSION_LABELS,
@@ -181,3 +182,24 @@ def prompt_material(prompt: Prompt, sections: Sequence[str] = tuple(MATERIAL_TIT
                 )
             else:
                 bullet_list(getattr(prompt, section), empty="—")
+
+
+def export_buttons(db: Any, user: Any, *, key: str) -> None:
+    """Download buttons for all of the learner's attempts: JSON (re-importable) and CSV."""
+    columns = st.columns([1, 1, 4])
+    columns[0].download_button(
+        "JSON (all data)",
+        icon=":material/download:",
+        data=lambda: data_io.export_json(db, user),
+        file_name="aipm-coach-export.json",
+        mime="application/json",
+        key=f"{key}_export_json",
+    )
+    columns[1].download_button(
+        "CSV",
+        icon=":material/download:",
+        data=lambda: data_io.export_csv(db, user),
+        file_name="aipm-coach-attempts.csv",
+        mime="text/csv",
+        key=f"{key}_export_csv",
+    )
