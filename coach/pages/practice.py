@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from coach.errors import CoachError, EmptyAnswerError
-from coach.services import attempts
+from coach.services import attempts, selection
 from coach.services.coaching import analyze_draft, phase_nudges
 from coach.ui.frame import current_frame
 from coach.ui.labels import (
@@ -34,7 +34,6 @@ from coach.ui.state import (
 )
 from coach.ui.widgets import md_escape, prompt_material
 from question_bank.schema import Prompt
-from question_bank.selection import filter_prompts, pick_random, recommend_next
 from scoring import AnswerTooLongError
 from scoring.report import Report
 
@@ -44,7 +43,6 @@ GOTO_KEY = "_practice_goto_feedback"
 ERROR_KEY = "_practice_error"
 REASON_KEY = "_practice_reason"
 DRAFT_REPORT_KEY = "_practice_draft_report"
-RECENT_WINDOW = 5  # "Surprise me" avoids the prompts of the last few attempts
 
 frame = current_frame()
 bank = frame.bank
@@ -57,8 +55,8 @@ if (goto := state.pop(GOTO_KEY, None)) is not None:
 
 def _matches() -> list[Prompt]:
     """Return the prompts that pass the filter widgets' current values."""
-    return filter_prompts(
-        bank.prompts,
+    return selection.find_prompts(
+        bank,
         category=none_if_all(state.get("practice_category")),
         difficulty=none_if_all(state.get("practice_difficulty")),
         tag=none_if_all(state.get("practice_tag")),
@@ -84,15 +82,13 @@ def _on_prompt_change() -> None:
 
 
 def _surprise() -> None:
-    recent = attempts.list_attempts(frame.db, frame.user, limit=RECENT_WINDOW)
     pool = _matches() or bank.prompts
-    prompt = pick_random(pool, recent_ids={item.prompt_id for item in recent}, rng=random.Random())  # noqa: S311  (not security)
-    _select(prompt.id)
+    rng = random.Random()  # noqa: S311 - a practice pick, not security
+    _select(selection.surprise_prompt(frame.db, frame.user, pool, rng=rng).id)
 
 
 def _recommend() -> None:
-    history = attempts.history_items(frame.db, frame.user)
-    recommendation = recommend_next(bank.prompts, history, now=datetime.now(UTC))
+    recommendation = selection.recommended_prompt(frame.db, frame.user, bank, now=datetime.now(UTC))
     _select(recommendation.prompt.id, recommendation.reason)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from coach.services import selection
 from coach.ui.frame import current_frame
 from coach.ui.labels import DIFFICULTY_LABELS, element_label, format_duration
 from coach.ui.state import ALL, ANY_DIFFICULTY, none_if_all, practise, sticky
 from coach.ui.widgets import md_escape, prompt_material
-from question_bank.selection import filter_prompts
 
 PICK_KEY = "bank_prompt"
 LAST_ROWS_KEY = "_bank_table_rows"
@@ -53,8 +53,8 @@ tag = row[2].selectbox(
 )
 query = row[3].text_input("Search", key="bank_query", placeholder="words in the prompt or tags")
 
-matches = filter_prompts(
-    bank.prompts,
+matches = selection.find_prompts(
+    bank,
     category=none_if_all(category),
     difficulty=none_if_all(difficulty),
     tag=none_if_all(tag),

@@ -1,0 +1,44 @@
+"""Choosing what to practise: search the bank, a surprise pick, the learner's recommendation."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+from coach.db.database import Database
+from coach.services import attempts
+from coach.services.users import UserContext
+from question_bank import Bank, Prompt
+from question_bank.selection import Recommendation, filter_prompts, pick_random, recommend_next
+
+RECENT_WINDOW = 5  # a surprise pick avoids the prompts of the last five attempts
+
+
+def find_prompts(
+    bank: Bank,
+    *,
+    category: str | None = None,
+    difficulty: int | None = None,
+    tag: str | None = None,
+    query: str | None = None,
+) -> list[Prompt]:
+    """Prompts matching every given filter (text search covers the prompt and its tags)."""
+    return filter_prompts(
+        bank.prompts, category=category, difficulty=difficulty, tag=tag, query=query
+    )
+
+
+def surprise_prompt(
+    db: Database, user: UserContext, pool: Sequence[Prompt], *, rng: random.Random
+) -> Prompt:
+    """A random prompt from ``pool`` that this learner has not answered recently."""
+    recent = attempts.list_attempts(db, user, limit=RECENT_WINDOW)
+    return pick_random(list(pool), recent_ids={item.prompt_id for item in recent}, rng=rng)
+
+
+def recommended_prompt(
+    db: Database, user: UserContext, bank: Bank, *, now: datetime
+) -> Recommendation:
+    """The next prompt for this learner: weakest dimension, frequent flag or a due retry."""
+    return recommend_next(bank.prompts, attempts.history_items(db, user), now=now)
