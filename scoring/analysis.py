@@ -7,7 +7,7 @@ a generic "users" is not a segment, a business goal is not the user's problem, a
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -166,12 +166,11 @@ class Analysis:
 
 def _segment(text: str, tokens: list[Token]) -> list[SegmentSpan]:
     segments: list[SegmentSpan] = []
+    starts = [token.start for token in tokens]
     index = 0
     for start, end in split_sentences(text):
         lo = index
-        while index < len(tokens) and tokens[index].start < end:
-            index += 1
-        hi = index
+        index = hi = max(lo, bisect_left(starts, end, lo))
         if hi - lo > MAX_SENTENCE_WORDS:
             for a, b in chunk_long_span(tokens, lo, hi):
                 chunk_start = start if a == lo else tokens[a].start
@@ -186,9 +185,6 @@ def _span(answer: str, tokens: list[Token], match: Match) -> Span:
     start, end = tokens[match.first].start, tokens[match.last].end
     return Span(start, end, answer[start:end])
 
-
-def _words(tokens: list[Token], lo: int, hi: int) -> list[str]:
-    return [t.norm for t in tokens[max(lo, 0) : max(hi, 0)]]
 
 
 _VERBISH = frozenset(
@@ -496,24 +492,26 @@ class _Context:
 
     def __init__(self, tokens: list[Token], segments: list[SegmentSpan]) -> None:
         self.tokens = tokens
+        self.norms = [token.norm for token in tokens]
         self.role_segments: set[int] = set()
         self.segment_of = [0] * len(tokens)
         self.segments = segments
+        self.words: list[list[str]] = []  # each segment's words, computed once
         for number, segment in enumerate(segments):
             for index in range(segment.first_token, segment.last_token):
                 self.segment_of[index] = number
+            self.words.append(self.norms[segment.first_token : segment.last_token])
 
     def segment_words(self, token_index: int) -> list[str]:
-        segment = self.segments[self.segment_of[token_index]]
-        return _words(self.tokens, segment.first_token, segment.last_token)
+        return self.words[self.segment_of[token_index]]
 
     def before(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
-        return _words(self.tokens, max(segment.first_token, index - count), index)
+        return self.norms[max(segment.first_token, index - count) : index]
 
     def after(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
-        return _words(self.tokens, index + 1, min(segment.last_token, index + 1 + count))
+        return self.norms[index + 1 : min(segment.last_token, index + 1 + count)]
 
 
 def _content(words: list[str]) -> int:
@@ -687,7 +685,7 @@ def _heading_bodies(ctx: _Context, text: str, headings: frozenset[str], span: in
     bodies: set[int] = set()
     remaining = 0
     for number, segment in enumerate(ctx.segments):
-        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        words = ctx.words[number]
         if _is_heading_words(words, headings) and is_heading(text, segment.start, segment.end):
             remaining = span
         elif remaining:
@@ -709,7 +707,7 @@ def _heading_content(ctx: _Context, bodies: set[int], label: str, needed: int) -
     found = []
     for number in sorted(bodies):
         segment = ctx.segments[number]
-        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        words = ctx.words[number]
         content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in _VAGUE_WORDS]
         if len(content) >= needed:
             found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))
@@ -720,10 +718,9 @@ def _eval_headings(ctx: _Context) -> list[Match]:
     """An 'Evaluation:' heading followed by a segment with real content."""
     found = []
     for number, segment in enumerate(ctx.segments[:-1]):
-        words = _words(ctx.tokens, segment.first_token, segment.last_token)
+        words = ctx.words[number]
         if 1 <= len(words) <= 3 and words[0] in lx.EVAL_HEADINGS:
-            following = ctx.segments[number + 1]
-            body = _words(ctx.tokens, following.first_token, following.last_token)
+            body = ctx.words[number + 1]
             if _content(body) >= 3:
                 found.append(Match("eval", words[0], segment.first_token, segment.first_token))
     return found

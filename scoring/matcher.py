@@ -92,13 +92,11 @@ class PhraseMatcher:
         if head.number:
             self._by_number.append(pattern)
 
-    def _candidates(
-        self, token: Token
-    ) -> tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]:
+    def _candidates(self, token: Token) -> _Candidates:
         """Patterns whose first spec accepts this word, memoised per distinct word.
 
-        Returns the patterns to try in full, and those whose second word is a literal,
-        keyed by that word, so a common first word ("the", "i") costs one extra lookup.
+        Patterns are grouped by the first literal word at position 1 or 2 ("the mvp",
+        "a * tool"), so a common first word ("the", "a") costs a lookup, not a scan.
         """
         key = (token.norm, token.is_number)
         cached = self._cache.get(key)
@@ -112,21 +110,27 @@ class PhraseMatcher:
         if token.is_number:
             found.extend(self._by_number)
         general: list[Pattern] = []
-        by_second: dict[str, list[Pattern]] = defaultdict(list)
+        keyed: tuple[dict[str, list[Pattern]], dict[str, list[Pattern]]] = (
+            defaultdict(list),
+            defaultdict(list),
+        )
         for pattern in found:
-            second = pattern.specs[1] if len(pattern.specs) > 1 else None
-            if (
-                second is not None
-                and second.words
-                and not (second.prefixes or second.number or second.any_word)
-            ):
-                for word in second.words:
-                    by_second[word].append(pattern)
-            else:
+            position = _literal_position(pattern)
+            if position is None:
                 general.append(pattern)
+            else:
+                for word in pattern.specs[position].words:
+                    keyed[position - 1][word].append(pattern)
         if len(self._cache) > _CACHE_LIMIT:  # bound memory on adversarial vocabularies
             self._cache.clear()
-        result = (tuple(general), {word: tuple(p) for word, p in by_second.items()})
+        if not found:
+            self._cache[key] = _NOTHING
+            return _NOTHING
+        result = _Candidates(
+            tuple(general),
+            {word: tuple(p) for word, p in keyed[0].items()},
+            {word: tuple(p) for word, p in keyed[1].items()},
+        )
         self._cache[key] = result
         return result
 
@@ -134,12 +138,16 @@ class PhraseMatcher:
         """All matches in token order; for one label and start, only the longest."""
         matches: list[Match] = []
         count = len(tokens)
+        cache = self._cache
         for index, token in enumerate(tokens):
-            general, by_second = self._candidates(token)
-            if by_second and index + 1 < count:
-                candidates = general + by_second.get(tokens[index + 1].norm, ())
-            else:
-                candidates = general
+            found = cache.get((token.norm, token.is_number)) or self._candidates(token)
+            if found is _NOTHING:
+                continue
+            candidates = found.general
+            if found.by_second and index + 1 < count:
+                candidates += found.by_second.get(tokens[index + 1].norm, ())
+            if found.by_third and index + 2 < count:
+                candidates += found.by_third.get(tokens[index + 2].norm, ())
             if not candidates:
                 continue
             best: dict[str, Match] = {}
@@ -157,3 +165,26 @@ class PhraseMatcher:
                         best[pattern.label] = Match(pattern.label, pattern.text, index, last)
             matches.extend(best.values())
         return matches
+
+
+class _Candidates(NamedTuple):
+    general: tuple[Pattern, ...]
+    by_second: dict[str, tuple[Pattern, ...]]
+    by_third: dict[str, tuple[Pattern, ...]]
+
+
+_NOTHING = _Candidates((), {}, {})
+
+
+def _is_literal(spec: Spec) -> bool:
+    return bool(spec.words) and not (spec.prefixes or spec.number or spec.any_word)
+
+
+def _literal_position(pattern: Pattern) -> int | None:
+    """Position (1 or 2) of the first all-literal spec after the head, if any."""
+    for position in (1, 2):
+        if position < len(pattern.specs) and _is_literal(pattern.specs[position]):
+            return position
+        if position < len(pattern.specs) and not pattern.specs[position].any_word:
+            return None  # a prefix or number spec at 1: not worth indexing deeper
+    return None
