@@ -662,6 +662,22 @@ def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Mat
     return found
 
 
+_NOT_A_PRODUCT = frozenset(
+    "is are can could will would should has have pm pms team teams product strategy "
+    "ethics policy safety literacy adoption hype itself".split()
+)
+
+
+def _ai_product_lines(ctx: _Context) -> list[Match]:
+    """A line that opens with 'AI <noun>' names a product: '1. AI spot finder'."""
+    found = []
+    for number, words in enumerate(ctx.words):
+        if len(words) >= 2 and words[0] in {"ai", "llm", "genai"} and words[1] not in _NOT_A_PRODUCT:
+            first = ctx.segments[number].first_token
+            found.append(Match("solution", "ai line", first, first + 1))
+    return found
+
+
 def _is_named_rate(match: Match, ctx: _Context) -> bool:
     """'kickback rate', 'calls per job': a measure named by its noun, not 'at any rate'."""
     prev = ctx.before(match.first, 1)
@@ -843,6 +859,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         ctx, _heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
     )
     proposed = [m for m in by_label["solution"] if ctx.after(m.last, 1) != ["for"]]
+    proposed += _ai_product_lines(ctx)
     solution = proposed + tech + proposals
     coverage = {
         "who": _coverage(spans(who)),
