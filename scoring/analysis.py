@@ -662,17 +662,12 @@ def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Mat
     return found
 
 
-_NOT_A_PRODUCT = frozenset(
-    "is are can could will would should has have pm pms team teams product strategy "
-    "ethics policy safety literacy adoption hype itself".split()
-)
-
-
 def _ai_product_lines(ctx: _Context) -> list[Match]:
     """A line that opens with 'AI <noun>' names a product: '1. AI spot finder'."""
     found = []
     for number, words in enumerate(ctx.words):
-        if len(words) >= 2 and words[0] in {"ai", "llm", "genai"} and words[1] not in _NOT_A_PRODUCT:
+        opens_with_ai = len(words) >= 2 and words[0] in {"ai", "llm", "genai"}
+        if opens_with_ai and words[1] not in lx.NOT_AN_AI_PRODUCT:
             first = ctx.segments[number].first_token
             found.append(Match("solution", "ai line", first, first + 1))
     return found

@@ -2644,3 +2644,9 @@ HOLLOW_QUALIFIERS = frozenset(
     millennial millennials gen z boomer boomers everyday ordinary normal typical average
     regular common mainstream urban global""".split()
 )
+
+# "AI is ...", "AI PMs ...": lines that open with AI without naming a product.
+NOT_AN_AI_PRODUCT = frozenset(
+    """is are can could will would should has have pm pms team teams product strategy ethics
+    policy safety literacy adoption hype itself""".split()
+)
