@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coach.errors import CoachError
 from coach.services import attempts, demo, progress
 from coach.ui.charts import category_heatmap, dimension_trends, flags_per_week, score_over_time
 from coach.ui.frame import current_frame
@@ -19,7 +18,7 @@ from coach.ui.state import (
     open_feedback,
     show_flash,
 )
-from coach.ui.widgets import export_buttons
+from coach.ui.widgets import confirm_action, export_buttons
 
 PICK_KEY = "progress_pick"
 LAST_ROWS_KEY = "_progress_table_rows"
@@ -204,22 +203,21 @@ if delete_col.button("Delete…", key="progress_delete", width="stretch"):
     state[CONFIRM_KEY] = chosen
 
 pending = state.get(CONFIRM_KEY)
-if pending is not None:
-    with st.container(border=True):
-        st.warning(f"Delete attempt **#{pending}** for good? This cannot be undone.")
-        yes, no, _ = st.columns([1, 1, 4])
-        if yes.button("Yes, delete it", key="progress_delete_confirm", type="primary"):
-            state.pop(CONFIRM_KEY, None)
-            try:
-                attempts.delete_attempt(frame.db, frame.user, int(pending))
-            except CoachError as error:
-                flash("error", f"Could not delete attempt #{pending}: {error}")
-            else:
-                flash("success", f"Deleted attempt #{pending}.")
-            st.rerun()
-        if no.button("Cancel", key="progress_delete_cancel"):
-            state.pop(CONFIRM_KEY, None)
-            st.rerun()
+
+
+def _delete_pending() -> str:
+    attempts.delete_attempt(frame.db, frame.user, int(pending))
+    return f"Deleted attempt #{pending}."
+
+
+confirm_action(
+    pending_key=CONFIRM_KEY,
+    question=f"Delete attempt **#{pending}** for good? This cannot be undone.",
+    confirm_label="Yes, delete it",
+    key="progress_delete",
+    action=_delete_pending,
+    failure=f"Could not delete attempt #{pending}",
+)
 
 # --- export ------------------------------------------------------------------------------------
 st.subheader("Export")

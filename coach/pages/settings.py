@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.services import attempts, data_io
+from coach.services import data_io, demo
 from coach.settings import mask_url
 from coach.ui.frame import cached_bank, current_frame
 from coach.ui.labels import level_label
 from coach.ui.state import flash, show_flash
-from coach.ui.widgets import export_buttons, md_escape
+from coach.ui.widgets import confirm_action, export_buttons, md_escape
 from scoring import SCORER_VERSION
 
 CONFIRM_KEY = "_settings_confirm_delete_all"
@@ -82,10 +82,8 @@ st.markdown(
     "without touching your own attempts:"
 )
 if st.button("Remove demo attempts", key="settings_remove_demo"):
-    demo_ids = [item.id for item in attempts.list_attempts(db, user) if item.is_demo]
-    for attempt_id in demo_ids:
-        attempts.delete_attempt(db, user, attempt_id)
-    flash("success", f"Removed {len(demo_ids)} demo attempt(s).")
+    removed = demo.delete_demo(db, user)
+    flash("success", f"Removed {removed} demo attempt(s).")
     st.rerun()
 
 st.subheader("Delete everything")
@@ -95,19 +93,11 @@ st.markdown(
 )
 if st.button("Delete all my data…", key="settings_delete_all"):
     state[CONFIRM_KEY] = True
-if state.get(CONFIRM_KEY):
-    with st.container(border=True):
-        st.warning("**Delete all your attempts for good?** This cannot be undone.")
-        yes, no, _ = st.columns([1, 1, 4])
-        if yes.button("Yes, delete everything", key="settings_delete_all_confirm", type="primary"):
-            state.pop(CONFIRM_KEY, None)
-            try:
-                deleted = data_io.delete_all(db, user)
-            except CoachError as error:
-                flash("error", f"Nothing was deleted: {error}")
-            else:
-                flash("success", f"Deleted {deleted} attempt(s).")
-            st.rerun()
-        if no.button("Cancel", key="settings_delete_all_cancel"):
-            state.pop(CONFIRM_KEY, None)
-            st.rerun()
+confirm_action(
+    pending_key=CONFIRM_KEY,
+    question="**Delete all your attempts for good?** This cannot be undone.",
+    confirm_label="Yes, delete everything",
+    key="settings_delete_all",
+    action=lambda: f"Deleted {data_io.delete_all(db, user)} attempt(s).",
+    failure="Nothing was deleted",
+)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import streamlit as st
 
+from coach.errors import CoachError
 from coach.services import data_io
 from coach.ui.highlight import escape
 from coach.ui.labels import (
@@ -17,6 +18,7 @@ from coach.ui.labels import (
     element_label,
     level_label,
 )
+from coach.ui.state import flash
 from question_bank.schema import Prompt
 from scoring import rule_by_id
 from scoring.report import Flag, Report, Severity
@@ -203,3 +205,34 @@ def export_buttons(db: Any, user: Any, *, key: str) -> None:
         mime="text/csv",
         key=f"{key}_export_csv",
     )
+
+
+def confirm_action(
+    *,
+    pending_key: str,
+    question: str,
+    confirm_label: str,
+    key: str,
+    action: Callable[[], str],
+    failure: str,
+) -> None:
+    """An "are you sure?" box while ``pending_key`` is set; Yes runs ``action`` (its message
+    is flashed), Cancel clears it. Plain buttons, not st.dialog, so AppTest can click them."""
+    state = st.session_state
+    if state.get(pending_key) is None:
+        return
+    with st.container(border=True):
+        st.warning(question)
+        yes, no, _ = st.columns([1, 1, 4])
+        if yes.button(confirm_label, key=f"{key}_confirm", type="primary"):
+            state.pop(pending_key, None)
+            try:
+                message = action()
+            except CoachError as error:
+                flash("error", f"{failure}: {error}")
+            else:
+                flash("success", message)
+            st.rerun()
+        if no.button("Cancel", key=f"{key}_cancel"):
+            state.pop(pending_key, None)
+            st.rerun()
