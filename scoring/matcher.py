@@ -68,9 +68,7 @@ class PhraseMatcher:
         self._by_prefix: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
         self._by_number: list[Pattern] = []
         self._key_lengths: set[int] = set()
-        self._cache: dict[
-            tuple[str, bool], tuple[tuple[Pattern, ...], dict[str, tuple[Pattern, ...]]]
-        ] = {}
+        self._cache: dict[str, _Candidates] = {}
         for label, phrases in lexicon.items():
             for phrase in phrases:
                 self._add(label, phrase)
@@ -98,7 +96,7 @@ class PhraseMatcher:
         Patterns are grouped by the first literal word at position 1 or 2 ("the mvp",
         "a * tool"), so a common first word ("the", "a") costs a lookup, not a scan.
         """
-        key = (token.norm, token.is_number)
+        key = token.norm  # is_number is a function of the word, so the word is the key
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -140,7 +138,7 @@ class PhraseMatcher:
         count = len(tokens)
         cache = self._cache
         for index, token in enumerate(tokens):
-            found = cache.get((token.norm, token.is_number)) or self._candidates(token)
+            found = cache.get(token.norm) or self._candidates(token)
             if found is _NOTHING:
                 continue
             candidates = found.general
