@@ -7,6 +7,7 @@ a generic "users" is not a segment, a business goal is not the user's problem, a
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -79,8 +80,15 @@ _LEXICON: dict[str, list[str]] = {
 
 @cache
 def matcher() -> PhraseMatcher:
-    """The compiled vocabulary, built once per process."""
-    return PhraseMatcher(_LEXICON)
+    """The compiled vocabulary, built once per process.
+
+    The vocabulary lives as long as the process, so it is moved out of the cyclic garbage
+    collector's reach (``gc.freeze``): full collections otherwise rescan it and took ~20 ms,
+    the whole p99 latency of a 1,000-word answer. Reference counting still frees objects.
+    """
+    compiled = PhraseMatcher(_LEXICON)
+    gc.freeze()
+    return compiled
 
 
 MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
