@@ -194,7 +194,6 @@ def _span(answer: str, tokens: list[Token], match: Match) -> Span:
     return Span(start, end, answer[start:end])
 
 
-
 _VERBISH = frozenset(
     [
         "help",
@@ -473,7 +472,44 @@ _AI_AGENT = frozenset(
         "smart",
     ]
 )
-_SUBJECTS_SELF = frozenset(["we", "i", "our", "us", "my", "company", "business"])
+_MACHINE_SUBJECTS = frozenset(
+    [
+        "model",
+        "models",
+        "system",
+        "algorithm",
+        "ai",
+        "llm",
+        "bot",
+        "chatbot",
+        "prediction",
+        "predictions",
+        "output",
+        "outputs",
+        "classifier",
+        "forecast",
+        "it's",
+    ]
+)
+_SUBJECTS_SELF = frozenset(
+    [
+        "we",
+        "i",
+        "our",
+        "us",
+        "my",
+        "company",
+        "business",
+        "i'd",
+        "we'd",
+        "i'm",
+        "we're",
+        "i'll",
+        "we'll",
+        "i've",
+        "we've",
+    ]
+)
 _USER_REFERENCE = frozenset(
     [
         "they",
@@ -597,7 +633,9 @@ class _WhoDetector:
 
 def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
     prev = ctx.before(match.first, 2)
-    if prev and prev[-1] in _SUBJECTS_SELF | {"model", "system", "algorithm"}:
+    if prev and prev[-1] in _SUBJECTS_SELF:
+        return False
+    if set(prev) & _MACHINE_SUBJECTS:  # "the model is wrong" is a failure mode, not a pain
         return False
     if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
         return False
@@ -861,7 +899,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     proposals = _heading_content(
         ctx, _heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
     )
-    proposed = [m for m in by_label["solution"] if ctx.after(m.last, 1) != ["for"]]
+    proposed = [
+        m
+        for m in by_label["solution"]
+        if ctx.after(m.last, 1) != ["for"] and not _deferred(m, ctx, defer_before, defer_after)
+    ]
     proposed += _ai_product_lines(ctx)
     solution = proposed + tech + proposals
     coverage = {

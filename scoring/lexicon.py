@@ -718,6 +718,17 @@ GENERIC_QUALIFIERS = frozenset(
 )
 
 PAIN = [
+    "unreadable", "hostile", "inaccessible", "can't|cannot read|see|hear|find|understand|afford",
+    "intimidat*", "embarrass*", "scammed", "uninsured", "won't touch", "chaos",
+    "spend|spends|spent|spending * hours|minutes|days|mornings|evenings|weekends|day|morning|week|afternoons",
+    "spend|spends|spent|spending * * hours|minutes|days|mornings|evenings|weekends|day|morning|week|afternoons",
+    "spend|spends|spent|spending * * * hours|minutes|days|mornings|evenings|weekends|day|morning|week|afternoons",
+    "eats|eat|eating up|half|most|away", "takes|take|took * hours|days|minutes|weeks",
+    "takes|take|took * * hours|days|minutes|weeks", "takes|take|took * * * hours|days|minutes|weeks",
+    "from memory", "line by line", "on paper", "paper notebook", "sticky note*", "in a spreadsheet",
+    "in spreadsheets", "workaround*", "copy paste", "copying and pasting", "copy and paste",
+    "doze|dozes|dozing off", "fall asleep", "falls asleep", "walk|walks * miles", "no show*",
+    "by luck", "based on luck", "misread*", "expire|expires|expired", "fumble*", "wrong",
     "struggle*",
     "strugglin*",
     "pain point*",
@@ -1672,6 +1683,8 @@ ML_CONTEXT = [
 ]
 # Cues that turn a nearby tech word into a deferral ("before we pick an algorithm").
 DEFER_BEFORE = [
+    "asking|asked|ask|asks|requesting|requested|request for", "keep asking", "keeps asking",
+    "won't|wont|not pick|choose|propose|jump to", "yet to",
     "before",
     "won't|wont|wouldn't|wouldnt|not|don't|dont|never|avoid|resist",
     "rather than",
