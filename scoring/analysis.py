@@ -759,13 +759,21 @@ def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
     return words[0] in headings or (bool(content) and content[0] in headings)
 
 
-def _heading_content(ctx: _Context, bodies: set[int], label: str, needed: int) -> list[Match]:
-    """A concrete phrase right under a heading counts as that element."""
+def _heading_content(
+    ctx: _Context, bodies: set[int], label: str, needed: int, nouns: frozenset[str] | None = None
+) -> list[Match]:
+    """A concrete phrase right under a heading counts as that element.
+
+    With ``nouns`` the phrase must also name one of them (or a number): "We'll measure
+    success once it's live" under "Metrics:" is not a metric.
+    """
     found = []
     for number in sorted(bodies):
         segment = ctx.segments[number]
         words = ctx.words[number]
         content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in _VAGUE_WORDS]
+        if nouns is not None and not any(w in nouns or w[:1].isdigit() for w in content):
+            continue
         if len(content) >= needed:
             found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))
     return found
@@ -890,9 +898,14 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         and ctx.before(m.first, 1)[0] not in _NOT_A_MEASURE
     ]
     numeric = [m for m in by_label["percent"] if ctx.segment_of[m.first] in metric_context]
-    rates = [m for m in by_label["rate_word"] if _is_named_rate(m, ctx)]
+    rates = [
+        m for m in by_label["rate_word"]
+        if _is_named_rate(m, ctx)
+        and (ctx.tokens[m.first].norm != "per" or ctx.segment_of[m.first] in metric_context)
+    ]
     named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]
-    metrics = named + numeric + timed + rates + _heading_content(ctx, heading_bodies, "metric", 2)
+    under_heading = _heading_content(ctx, heading_bodies, "metric", 2, lx.MEASURE_NOUNS)
+    metrics = named + numeric + timed + rates + under_heading
 
     evaluation = by_label["eval"] + _judged_outputs(ctx, by_label) + _eval_headings(ctx)
 

@@ -1025,9 +1025,7 @@ NAMED_METRIC = [
     "ticket deflection",
     "deflection",
     "adoption rate",
-    "adoption",
     "activation rate",
-    "activation",
     "completion rate",
     "task completion",
     "task success",
@@ -2662,4 +2660,13 @@ HOLLOW_QUALIFIERS = frozenset(
 NOT_AN_AI_PRODUCT = frozenset(
     """is are can could will would should has have pm pms team teams product strategy ethics
     policy safety literacy adoption hype itself""".split()
+)
+
+# Nouns that make a phrase under "Success:" a measure rather than a wish.
+MEASURE_NOUNS = frozenset(
+    """rate rates ratio time times count number share percentage percent score scores minutes
+    hours days weeks cost costs revenue conversion retention churn nps csat dau mau wau sessions
+    per average median mean accuracy latency errors complaints tickets orders value volume
+    frequency duration adoption activation completion uptime margin spend savings nrr arr gmv
+    ltv cac roi kpi""".split()
 )
