@@ -194,343 +194,6 @@ def _span(answer: str, tokens: list[Token], match: Match) -> Span:
     return Span(start, end, answer[start:end])
 
 
-_VERBISH = frozenset(
-    [
-        "help",
-        "helps",
-        "helping",
-        "let",
-        "lets",
-        "allow",
-        "allows",
-        "enable",
-        "enables",
-        "give",
-        "gives",
-        "make",
-        "makes",
-        "tell",
-        "tells",
-        "show",
-        "shows",
-        "ask",
-        "asks",
-        "serve",
-        "serves",
-        "support",
-        "supports",
-        "assist",
-        "assists",
-        "remind",
-        "reminds",
-        "notify",
-        "notifies",
-        "connect",
-        "connects",
-        "match",
-        "matches",
-        "empower",
-        "empowers",
-        "get",
-        "gets",
-        "keep",
-        "keeps",
-        "save",
-        "saves",
-        "want",
-        "wants",
-        "need",
-        "needs",
-        "like",
-        "likes",
-        "hate",
-        "hates",
-        "see",
-        "sees",
-        "find",
-        "finds",
-        "send",
-        "sends",
-        "pay",
-        "pays",
-        "bring",
-        "brings",
-        "put",
-        "puts",
-        "reach",
-        "reaches",
-        "target",
-        "targets",
-        "imagine",
-        "say",
-        "says",
-        "think",
-        "thinks",
-        "know",
-        "knows",
-        "guide",
-        "guides",
-        "coach",
-        "coaches",
-        "train",
-        "trains",
-        "teach",
-        "teaches",
-        "onboard",
-        "onboards",
-        "nudge",
-        "nudges",
-        "recommend",
-        "recommends",
-        "suggest",
-        "suggests",
-        "alert",
-        "alerts",
-        "stop",
-        "stops",
-    ]
-)
-_HEADING_CUES = frozenset(
-    [
-        "who",
-        "user",
-        "users",
-        "persona",
-        "personas",
-        "segment",
-        "segments",
-        "audience",
-        "target",
-        "customer",
-    ]
-)
-_CLAUSE_OPENERS = frozenset(
-    [
-        "who",
-        "that",
-        "at",
-        "in",
-        "with",
-        "from",
-        "aged",
-        "between",
-        "living",
-        "working",
-        "using",
-        "whose",
-        "on",
-        "over",
-        "under",
-        "across",
-        "running",
-        "managing",
-    ]
-)
-_TRIVIAL_CLAUSE = frozenset(
-    [
-        "use",
-        "uses",
-        "using",
-        "the",
-        "our",
-        "your",
-        "app",
-        "product",
-        "platform",
-        "it",
-        "service",
-        "this",
-        "want",
-        "wants",
-        "like",
-        "likes",
-        "need",
-        "needs",
-        "a",
-        "an",
-        "of",
-        "on",
-        "is",
-        "are",
-        "be",
-        "to",
-        "and",
-        "would",
-        "will",
-        "can",
-    ]
-)
-_VAGUE_WORDS = frozenset(
-    [
-        "engagement",
-        "kpis",
-        "kpi",
-        "metrics",
-        "metric",
-        "success",
-        "tbd",
-        "usage",
-        "numbers",
-        "impact",
-        "performance",
-        "stuff",
-        "things",
-        "satisfaction",
-        "data",
-        "analytics",
-        "main",
-        "key",
-        "usual",
-        "various",
-        "some",
-        "track",
-        "measure",
-        "measuring",
-        "look",
-        "see",
-        "watch",
-        "monitor",
-        "we'll",
-        "we'd",
-        "i'd",
-        "i'll",
-        "would",
-        "will",
-        "it's",
-        "feature",
-        "going",
-        "want",
-        "define",
-        "relevant",
-        "important",
-        "overall",
-        "general",
-    ]
-)
-_NOT_A_MEASURE = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "spend",
-        "spent",
-        "spending",
-        "waste",
-        "wasted",
-        "save",
-        "saves",
-        "take",
-        "takes",
-        "have",
-        "had",
-        "first",
-        "same",
-        "long",
-        "real",
-        "free",
-        "full",
-        "part",
-        "lunch",
-        "any",
-        "some",
-        "this",
-        "that",
-        "every",
-        "each",
-        "no",
-        "more",
-        "less",
-        "much",
-        "their",
-        "our",
-        "your",
-        "at",
-        "in",
-        "on",
-        "by",
-        "for",
-        "over",
-    ]
-)
-_OWN_TEAM = frozenset(["our", "my", "your", "we", "internal", "in-house"])
-_AI_AGENT = frozenset(
-    [
-        "ai",
-        "llm",
-        "autonomous",
-        "software",
-        "chat",
-        "virtual",
-        "coding",
-        "voice",
-        "agentic",
-        "digital",
-        "robo",
-        "gpt",
-        "bot",
-        "smart",
-    ]
-)
-_MACHINE_SUBJECTS = frozenset(
-    [
-        "model",
-        "models",
-        "system",
-        "algorithm",
-        "ai",
-        "llm",
-        "bot",
-        "chatbot",
-        "prediction",
-        "predictions",
-        "output",
-        "outputs",
-        "classifier",
-        "forecast",
-        "it's",
-    ]
-)
-_SUBJECTS_SELF = frozenset(
-    [
-        "we",
-        "i",
-        "our",
-        "us",
-        "my",
-        "company",
-        "business",
-        "i'd",
-        "we'd",
-        "i'm",
-        "we're",
-        "i'll",
-        "we'll",
-        "i've",
-        "we've",
-    ]
-)
-_USER_REFERENCE = frozenset(
-    [
-        "they",
-        "their",
-        "them",
-        "he",
-        "she",
-        "his",
-        "her",
-        "users",
-        "user",
-        "customers",
-        "customer",
-        "people",
-        "patients",
-        "clients",
-        "you",
-    ]
-)
-
-
 class _Context:
     """Token-level context checks shared by the detectors."""
 
@@ -559,7 +222,7 @@ class _Context:
 
 
 def _content(words: list[str]) -> int:
-    return sum(1 for w in words if w not in _TRIVIAL_CLAUSE and w not in lx.ENGLISH_STOPWORDS)
+    return sum(1 for w in words if w not in lx.TRIVIAL_CLAUSE and w not in lx.ENGLISH_STOPWORDS)
 
 
 def _is_modifier(word: str) -> bool:
@@ -568,7 +231,7 @@ def _is_modifier(word: str) -> bool:
         word in lx.GENERIC_QUALIFIERS
         or word in lx.HOLLOW_QUALIFIERS
         or word in lx.ENGLISH_STOPWORDS
-        or word in _VERBISH
+        or word in lx.VERBISH
         or word.isdigit()
     )
 
@@ -585,7 +248,7 @@ class _WhoDetector:
             n
             for n, seg in enumerate(ctx.segments)
             if seg.first_token < seg.last_token
-            and ctx.tokens[seg.first_token].norm in _HEADING_CUES
+            and ctx.tokens[seg.first_token].norm in lx.HEADING_CUES
         }
         self.heading_segments |= {n + 1 for n in self.heading_segments}
 
@@ -594,11 +257,11 @@ class _WhoDetector:
         head = ctx.tokens[match.last].norm
         prev = ctx.before(match.first, 3)
         nxt = ctx.after(match.last, 1)
-        if prev and prev[-1] in _AI_AGENT:  # "an AI coach", "a virtual assistant" are products
+        if prev and prev[-1] in lx.AI_AGENT:  # "an AI coach", "a virtual assistant" are products
             return True
         if head in {"agent", "agents"} and not prev:
             return True
-        return nxt == ["team"] or bool(set(prev[-2:]) & _OWN_TEAM)
+        return nxt == ["team"] or bool(set(prev[-2:]) & lx.OWN_TEAM)
 
     def _targeted(self, match: Match) -> bool:
         ctx = self.ctx
@@ -610,7 +273,7 @@ class _WhoDetector:
 
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)
-        return bool(nxt) and nxt[0] in _CLAUSE_OPENERS and _content(nxt[1:]) >= needed
+        return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and _content(nxt[1:]) >= needed
 
     def role(self, match: Match) -> bool:
         if self._excluded(match):
@@ -633,15 +296,15 @@ class _WhoDetector:
 
 def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
     prev = ctx.before(match.first, 2)
-    if prev and prev[-1] in _SUBJECTS_SELF:
+    if prev and prev[-1] in lx.SUBJECTS_SELF:
         return False
-    if set(prev) & _MACHINE_SUBJECTS:  # "the model is wrong" is a failure mode, not a pain
+    if set(prev) & lx.MACHINE_SUBJECTS:  # "the model is wrong" is a failure mode, not a pain
         return False
     if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
         return False
     segment = ctx.segment_of[match.first]
     words = set(ctx.segment_words(match.first))
-    user_ref = bool(words & _USER_REFERENCE) or segment in ctx.role_segments
+    user_ref = bool(words & lx.USER_REFERENCE) or segment in ctx.role_segments
     if segment in business and not user_ref:
         return False
     return not (segment in tech_segments and not user_ref)
@@ -722,7 +385,7 @@ def _ai_product_lines(ctx: _Context) -> list[Match]:
 def _is_named_rate(match: Match, ctx: _Context) -> bool:
     """'kickback rate', 'calls per job': a measure named by its noun, not 'at any rate'."""
     prev = ctx.before(match.first, 1)
-    if not prev or not _is_modifier(prev[0]) or prev[0] in _NOT_A_MEASURE:
+    if not prev or not _is_modifier(prev[0]) or prev[0] in lx.NOT_A_MEASURE:
         return False
     if ctx.tokens[match.first].norm == "per":
         following = ctx.tokens[match.last].norm if match.last > match.first else ""
@@ -771,7 +434,7 @@ def _heading_content(
     for number in sorted(bodies):
         segment = ctx.segments[number]
         words = ctx.words[number]
-        content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in _VAGUE_WORDS]
+        content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
         if nouns is not None and not any(w in nouns or w[:1].isdigit() for w in content):
             continue
         if len(content) >= needed:
@@ -895,11 +558,12 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         for m in by_label["time_word"]
         if ctx.segment_of[m.first] in metric_context
         and ctx.before(m.first, 1)
-        and ctx.before(m.first, 1)[0] not in _NOT_A_MEASURE
+        and ctx.before(m.first, 1)[0] not in lx.NOT_A_MEASURE
     ]
     numeric = [m for m in by_label["percent"] if ctx.segment_of[m.first] in metric_context]
     rates = [
-        m for m in by_label["rate_word"]
+        m
+        for m in by_label["rate_word"]
         if _is_named_rate(m, ctx)
         and (ctx.tokens[m.first].norm != "per" or ctx.segment_of[m.first] in metric_context)
     ]
