@@ -8,17 +8,26 @@ a generic "users" is not a segment, a business goal is not the user's problem, a
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from scoring import lexicon as lx
+from scoring.context import (
+    Context,
+    SegmentSpan,
+    content_count,
+    heading_bodies,
+    heading_content,
+    is_modifier,
+    segment_text,
+)
 from scoring.matcher import Match, PhraseMatcher
 from scoring.prompt_spec import DEFAULT_EXPECTS, PromptSpec
 from scoring.report import Coverage, Span
-from scoring.text import Token, chunk_long_span, sanitize, split_sentences, tokenize
+from scoring.text import Token, sanitize, tokenize
 
 # Labels of the single matcher pass; every lexicon list gets one.
 _LEXICON: dict[str, list[str]] = {
@@ -91,17 +100,6 @@ def matcher() -> PhraseMatcher:
     return compiled
 
 
-MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentSpan:
-    start: int
-    end: int
-    first_token: int
-    last_token: int  # exclusive
-
-
 @dataclass(slots=True)
 class Analysis:
     """Everything rules and scores read: coverage plus located signals."""
@@ -172,68 +170,9 @@ class Analysis:
         return self.prompt.is_ai or self.present("tech")
 
 
-def _segment(text: str, tokens: list[Token]) -> list[SegmentSpan]:
-    segments: list[SegmentSpan] = []
-    starts = [token.start for token in tokens]
-    index = 0
-    for start, end in split_sentences(text):
-        lo = index
-        index = hi = max(lo, bisect_left(starts, end, lo))
-        if hi - lo > MAX_SENTENCE_WORDS:
-            for a, b in chunk_long_span(tokens, lo, hi):
-                chunk_start = start if a == lo else tokens[a].start
-                chunk_end = end if b == hi else tokens[b - 1].end
-                segments.append(SegmentSpan(chunk_start, chunk_end, a, b))
-        else:
-            segments.append(SegmentSpan(start, end, lo, hi))
-    return segments
-
-
 def _span(answer: str, tokens: list[Token], match: Match) -> Span:
     start, end = tokens[match.first].start, tokens[match.last].end
     return Span(start, end, answer[start:end])
-
-
-class _Context:
-    """Token-level context checks shared by the detectors."""
-
-    def __init__(self, tokens: list[Token], segments: list[SegmentSpan]) -> None:
-        self.tokens = tokens
-        self.norms = [token.norm for token in tokens]
-        self.role_segments: set[int] = set()
-        self.segment_of = [0] * len(tokens)
-        self.segments = segments
-        self.words: list[list[str]] = []  # each segment's words, computed once
-        for number, segment in enumerate(segments):
-            for index in range(segment.first_token, segment.last_token):
-                self.segment_of[index] = number
-            self.words.append(self.norms[segment.first_token : segment.last_token])
-
-    def segment_words(self, token_index: int) -> list[str]:
-        return self.words[self.segment_of[token_index]]
-
-    def before(self, index: int, count: int) -> list[str]:
-        segment = self.segments[self.segment_of[index]]
-        return self.norms[max(segment.first_token, index - count) : index]
-
-    def after(self, index: int, count: int) -> list[str]:
-        segment = self.segments[self.segment_of[index]]
-        return self.norms[index + 1 : min(segment.last_token, index + 1 + count)]
-
-
-def _content(words: list[str]) -> int:
-    return sum(1 for w in words if w not in lx.TRIVIAL_CLAUSE and w not in lx.ENGLISH_STOPWORDS)
-
-
-def _is_modifier(word: str) -> bool:
-    """A word that narrows the noun after it ("solo photographers", "ER nurses")."""
-    return not (
-        word in lx.GENERIC_QUALIFIERS
-        or word in lx.HOLLOW_QUALIFIERS
-        or word in lx.ENGLISH_STOPWORDS
-        or word in lx.VERBISH
-        or word.isdigit()
-    )
 
 
 class _WhoDetector:
@@ -241,7 +180,7 @@ class _WhoDetector:
     or an explicit choice ("I'd focus on nurses"). A bare noun that merely echoes the
     prompt ("farmers", "users") is not a segment."""
 
-    def __init__(self, ctx: _Context, targeting: list[Match]) -> None:
+    def __init__(self, ctx: Context, targeting: list[Match]) -> None:
         self.ctx = ctx
         self.cue_tokens = {i for m in targeting for i in range(m.first, m.last + 1)}
         self.heading_segments = {
@@ -273,7 +212,7 @@ class _WhoDetector:
 
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)
-        return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and _content(nxt[1:]) >= needed
+        return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and content_count(nxt[1:]) >= needed
 
     def role(self, match: Match) -> bool:
         if self._excluded(match):
@@ -282,19 +221,17 @@ class _WhoDetector:
             return True
         prev = self.ctx.before(match.first, 1)
         return (
-            (bool(prev) and _is_modifier(prev[0]))
-            or self._clause(match, 1)
-            or self._targeted(match)
+            (bool(prev) and is_modifier(prev[0])) or self._clause(match, 1) or self._targeted(match)
         )
 
     def generic(self, match: Match) -> bool:
         prev = self.ctx.before(match.first, 1)
         if prev and prev[0] in {"of", "per"}:
             return False
-        return (bool(prev) and _is_modifier(prev[0])) or self._clause(match, 2)
+        return (bool(prev) and is_modifier(prev[0])) or self._clause(match, 2)
 
 
-def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set[int]) -> bool:
+def _is_pain(match: Match, ctx: Context, business: set[int], tech_segments: set[int]) -> bool:
     prev = ctx.before(match.first, 2)
     if prev and prev[-1] in lx.SUBJECTS_SELF:
         return False
@@ -310,7 +247,7 @@ def _is_pain(match: Match, ctx: _Context, business: set[int], tech_segments: set
     return not (segment in tech_segments and not user_ref)
 
 
-def _deferred(match: Match, ctx: _Context, defer_before: set[int], defer_after: set[int]) -> bool:
+def _deferred(match: Match, ctx: Context, defer_before: set[int], defer_after: set[int]) -> bool:
     segment = ctx.segments[ctx.segment_of[match.first]]
     lo = max(segment.first_token, match.first - 8)
     if any(i in defer_before for i in range(lo, match.first)):
@@ -319,7 +256,7 @@ def _deferred(match: Match, ctx: _Context, defer_before: set[int], defer_after: 
     return any(i in defer_after for i in range(match.last + 1, hi))
 
 
-def _is_ml_model_word(match: Match, ctx: _Context, ml_context: set[int]) -> bool:
+def _is_ml_model_word(match: Match, ctx: Context, ml_context: set[int]) -> bool:
     prev = ctx.before(match.first, 2)
     head = ctx.tokens[match.first].norm
     if prev and prev[-1] in lx.NON_ML_MODIFIERS:
@@ -358,7 +295,7 @@ def _first_indices(matches: Iterable[Match]) -> set[int]:
     return {m.first for m in matches}
 
 
-def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Match]:
+def _judged_outputs(ctx: Context, by_label: dict[str, list[Match]]) -> list[Match]:
     """A judging verb near an AI output or a quality word: 'vets grade the bot's answers'."""
     objects: dict[int, list[int]] = defaultdict(list)
     for match in by_label["eval_object"]:
@@ -371,7 +308,7 @@ def _judged_outputs(ctx: _Context, by_label: dict[str, list[Match]]) -> list[Mat
     return found
 
 
-def _ai_product_lines(ctx: _Context) -> list[Match]:
+def _ai_product_lines(ctx: Context) -> list[Match]:
     """A line that opens with 'AI <noun>' names a product: '1. AI spot finder'."""
     found = []
     for number, words in enumerate(ctx.words):
@@ -382,10 +319,10 @@ def _ai_product_lines(ctx: _Context) -> list[Match]:
     return found
 
 
-def _is_named_rate(match: Match, ctx: _Context) -> bool:
+def _is_named_rate(match: Match, ctx: Context) -> bool:
     """'kickback rate', 'calls per job': a measure named by its noun, not 'at any rate'."""
     prev = ctx.before(match.first, 1)
-    if not prev or not _is_modifier(prev[0]) or prev[0] in lx.NOT_A_MEASURE:
+    if not prev or not is_modifier(prev[0]) or prev[0] in lx.NOT_A_MEASURE:
         return False
     if ctx.tokens[match.first].norm == "per":
         following = ctx.tokens[match.last].norm if match.last > match.first else ""
@@ -393,63 +330,14 @@ def _is_named_rate(match: Match, ctx: _Context) -> bool:
     return True
 
 
-def is_heading(text: str, start: int, end: int) -> bool:
-    """A short line or label: 'Success:', '## Metrics', '**Who**'."""
-    line_end = text.find("\n", end)
-    rest = text[end : line_end if line_end >= 0 else len(text)]
-    return text[end - 1] == ":" or text[start] in "#*" or not rest.strip()
-
-
-def _heading_bodies(ctx: _Context, text: str, headings: frozenset[str], span: int) -> set[int]:
-    """Segments under a heading such as 'Success:' or '## Why' (up to ``span`` segments)."""
-    bodies: set[int] = set()
-    remaining = 0
-    for number, segment in enumerate(ctx.segments):
-        words = ctx.words[number]
-        if _is_heading_words(words, headings) and is_heading(text, segment.start, segment.end):
-            remaining = span
-        elif remaining:
-            bodies.add(number)
-            remaining -= 1
-    return bodies
-
-
-def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
-    """'Why', 'Their problem', 'Success metrics': a short label led by a heading word."""
-    if not 1 <= len(words) <= 4:
-        return False
-    content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
-    return words[0] in headings or (bool(content) and content[0] in headings)
-
-
-def _heading_content(
-    ctx: _Context, bodies: set[int], label: str, needed: int, nouns: frozenset[str] | None = None
-) -> list[Match]:
-    """A concrete phrase right under a heading counts as that element.
-
-    With ``nouns`` the phrase must also name one of them (or a number): "We'll measure
-    success once it's live" under "Metrics:" is not a metric.
-    """
-    found = []
-    for number in sorted(bodies):
-        segment = ctx.segments[number]
-        words = ctx.words[number]
-        content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
-        if nouns is not None and not any(w in nouns or w[:1].isdigit() for w in content):
-            continue
-        if len(content) >= needed:
-            found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))
-    return found
-
-
-def _eval_headings(ctx: _Context) -> list[Match]:
+def _eval_headings(ctx: Context) -> list[Match]:
     """An 'Evaluation:' heading followed by a segment with real content."""
     found = []
     for number, segment in enumerate(ctx.segments[:-1]):
         words = ctx.words[number]
         if 1 <= len(words) <= 3 and words[0] in lx.EVAL_HEADINGS:
             body = ctx.words[number + 1]
-            if _content(body) >= 3:
+            if content_count(body) >= 3:
                 found.append(Match("eval", words[0], segment.first_token, segment.first_token))
     return found
 
@@ -498,8 +386,8 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     """Locate every element and signal in ``answer``."""
     text = sanitize(answer)
     tokens = tokenize(text)
-    segments = _segment(text, tokens)
-    ctx = _Context(tokens, segments)
+    segments = segment_text(text, tokens)
+    ctx = Context(tokens, segments)
     by_label: dict[str, list[Match]] = {label: [] for label in _LEXICON}
     for match in matcher().find(tokens):
         by_label[match.label].append(match)
@@ -517,7 +405,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         if tokens[m.first].norm != "meet"
         or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
     ]
-    who_heading = _heading_content(ctx, _heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
+    who_heading = heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
     generic_only = [m for m in by_label["generic"] if m not in qualified]
@@ -546,13 +434,13 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     # why (a business goal alone is not the user's problem)
     business = {ctx.segment_of[m.first] for m in by_label["business"]}
     why = [m for m in by_label["pain"] if _is_pain(m, ctx, business, tech_segments)]
-    why += _heading_content(ctx, _heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3)
+    why += heading_content(ctx, heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3)
 
     # metrics: named measures, "<noun> rate", "<noun> per <unit>", numbers tied to a
     # measuring verb, or content under a "Success:" heading
     cue_segments = {ctx.segment_of[m.first] for m in by_label["metric_cue"]}
-    heading_bodies = _heading_bodies(ctx, text, lx.METRIC_HEADINGS, 4)
-    metric_context = cue_segments | heading_bodies
+    metric_sections = heading_bodies(ctx, text, lx.METRIC_HEADINGS, 4)
+    metric_context = cue_segments | metric_sections
     timed = [
         m
         for m in by_label["time_word"]
@@ -568,13 +456,13 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         and (ctx.tokens[m.first].norm != "per" or ctx.segment_of[m.first] in metric_context)
     ]
     named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]
-    under_heading = _heading_content(ctx, heading_bodies, "metric", 2, lx.MEASURE_NOUNS)
+    under_heading = heading_content(ctx, metric_sections, "metric", 2, lx.MEASURE_NOUNS)
     metrics = named + numeric + timed + rates + under_heading
 
     evaluation = by_label["eval"] + _judged_outputs(ctx, by_label) + _eval_headings(ctx)
 
-    proposals = _heading_content(
-        ctx, _heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
+    proposals = heading_content(
+        ctx, heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
     )
     proposed = [
         m

@@ -1,0 +1,135 @@
+"""Where things are in an answer: segments, token context and headings.
+
+The detectors in ``scoring.analysis`` ask these questions ("which words come just before this
+token?", "is this segment under a 'Success:' heading?") without rescanning the text.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from scoring import lexicon as lx
+from scoring.matcher import Match
+from scoring.text import Token, chunk_long_span, split_sentences
+
+MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpan:
+    """A sentence, bullet line, label or spoken clause: characters and tokens it covers."""
+
+    start: int
+    end: int
+    first_token: int
+    last_token: int  # exclusive
+
+
+def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
+    """Split into sentences, cutting run-on spoken sentences into clause-sized chunks."""
+    segments: list[SegmentSpan] = []
+    starts = [token.start for token in tokens]
+    index = 0
+    for start, end in split_sentences(text):
+        lo = index
+        index = hi = max(lo, bisect_left(starts, end, lo))
+        if hi - lo > MAX_SENTENCE_WORDS:
+            for a, b in chunk_long_span(tokens, lo, hi):
+                chunk_start = start if a == lo else tokens[a].start
+                chunk_end = end if b == hi else tokens[b - 1].end
+                segments.append(SegmentSpan(chunk_start, chunk_end, a, b))
+        else:
+            segments.append(SegmentSpan(start, end, lo, hi))
+    return segments
+
+
+class Context:
+    """Token-level context checks shared by the detectors."""
+
+    def __init__(self, tokens: list[Token], segments: list[SegmentSpan]) -> None:
+        self.tokens = tokens
+        self.norms = [token.norm for token in tokens]
+        self.role_segments: set[int] = set()
+        self.segment_of = [0] * len(tokens)
+        self.segments = segments
+        self.words: list[list[str]] = []  # each segment's words, computed once
+        for number, segment in enumerate(segments):
+            for index in range(segment.first_token, segment.last_token):
+                self.segment_of[index] = number
+            self.words.append(self.norms[segment.first_token : segment.last_token])
+
+    def segment_words(self, token_index: int) -> list[str]:
+        return self.words[self.segment_of[token_index]]
+
+    def before(self, index: int, count: int) -> list[str]:
+        segment = self.segments[self.segment_of[index]]
+        return self.norms[max(segment.first_token, index - count) : index]
+
+    def after(self, index: int, count: int) -> list[str]:
+        segment = self.segments[self.segment_of[index]]
+        return self.norms[index + 1 : min(segment.last_token, index + 1 + count)]
+
+
+def content_count(words: list[str]) -> int:
+    return sum(1 for w in words if w not in lx.TRIVIAL_CLAUSE and w not in lx.ENGLISH_STOPWORDS)
+
+
+def is_modifier(word: str) -> bool:
+    """A word that narrows the noun after it ("solo photographers", "ER nurses")."""
+    return not (
+        word in lx.GENERIC_QUALIFIERS
+        or word in lx.HOLLOW_QUALIFIERS
+        or word in lx.ENGLISH_STOPWORDS
+        or word in lx.VERBISH
+        or word.isdigit()
+    )
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """A short line or label: 'Success:', '## Metrics', '**Who**'."""
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    return text[end - 1] == ":" or text[start] in "#*" or not rest.strip()
+
+
+def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int) -> set[int]:
+    """Segments under a heading such as 'Success:' or '## Why' (up to ``span`` segments)."""
+    bodies: set[int] = set()
+    remaining = 0
+    for number, segment in enumerate(ctx.segments):
+        words = ctx.words[number]
+        if _is_heading_words(words, headings) and is_heading(text, segment.start, segment.end):
+            remaining = span
+        elif remaining:
+            bodies.add(number)
+            remaining -= 1
+    return bodies
+
+
+def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
+    """'Why', 'Their problem', 'Success metrics': a short label led by a heading word."""
+    if not 1 <= len(words) <= 4:
+        return False
+    content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
+    return words[0] in headings or (bool(content) and content[0] in headings)
+
+
+def heading_content(
+    ctx: Context, bodies: set[int], label: str, needed: int, nouns: frozenset[str] | None = None
+) -> list[Match]:
+    """A concrete phrase right under a heading counts as that element.
+
+    With ``nouns`` the phrase must also name one of them (or a number): "We'll measure
+    success once it's live" under "Metrics:" is not a metric.
+    """
+    found = []
+    for number in sorted(bodies):
+        segment = ctx.segments[number]
+        words = ctx.words[number]
+        content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
+        if nouns is not None and not any(w in nouns or w[:1].isdigit() for w in content):
+            continue
+        if len(content) >= needed:
+            found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))
+    return found
