@@ -82,7 +82,6 @@ _LEXICON: dict[str, list[str]] = {
     "framework_step": lx.FRAMEWORK_STEPS,
     "filler": lx.FILLERS,
     "summary": lx.SUMMARY,
-    "signpost": lx.SIGNPOST,
     "buzz": lx.BUZZWORDS,
 }
 
@@ -492,7 +491,6 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         "framework_step": spans(by_label["framework_step"]),
         "filler": spans(by_label["filler"]),
         "summary": spans(by_label["summary"]),
-        "signpost": spans(by_label["signpost"]),
         "buzz": spans(by_label["buzz"]),
         "tech_terms": spans(tech),
         "metric_numbers": spans(numeric),

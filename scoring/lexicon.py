@@ -2148,23 +2148,6 @@ SUMMARY = [
     "net net",
 ]
 
-SIGNPOST = [
-    "first",
-    "firstly",
-    "second",
-    "secondly",
-    "third",
-    "thirdly",
-    "next",
-    "then",
-    "finally",
-    "lastly",
-    "step #",
-    "phase #",
-    "#st",
-    "#nd",
-    "#rd",
-]
 
 BUZZWORDS = [
     "synergy",

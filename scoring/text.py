@@ -8,7 +8,6 @@ adversarial input must not backtrack catastrophically.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Control characters (except tab/newline) and lone surrogates are replaced one-for-one,
 # so offsets stay valid while the patterns below see only ordinary text.
@@ -48,7 +47,6 @@ _NUMBER_WORDS = frozenset(
 _SENTENCE_END = re.compile(
     r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*\Z|\n\s*\n?|[;:](?=\s)|(?<=\s)[-–—•*]\s"
 )
-_BULLET_START = re.compile(r"\s*(?:[-*•–—]|\d{1,2}[.)])\s+")
 
 # Spoken transcripts arrive without punctuation; chunk them at discourse markers instead.
 _DISCOURSE = frozenset(
@@ -164,13 +162,3 @@ def chunk_long_span(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, in
     if begin < hi:
         ranges.append((begin, hi))
     return ranges
-
-
-def is_bullet(text: str, start: int) -> bool:
-    """Whether the line holding ``start`` begins with a bullet or list number."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return bool(_BULLET_START.match(text, line_start))
-
-
-def strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
