@@ -364,19 +364,14 @@ def _coverage(spans: list[Span]) -> Coverage:
     )
 
 
-def _language(tokens: list[Token]) -> str:
+def _language(norms: list[str]) -> str:
     """'en', or 'other' when foreign function words or non-Latin script dominate."""
-    if len(tokens) < 6:
+    if len(norms) < 6:
         return "en"
-    norms = [t.norm for t in tokens]
-    english = len(lx.ENGLISH_STOPWORDS.intersection(norms)) and sum(
-        1 for n in norms if n in lx.ENGLISH_STOPWORDS
-    )
-    foreign = len(lx.FOREIGN_STOPWORDS.intersection(norms)) and sum(
-        1 for n in norms if n in lx.FOREIGN_STOPWORDS
-    )
+    english = sum(1 for n in norms if n in lx.ENGLISH_STOPWORDS)
+    foreign = sum(1 for n in norms if n in lx.FOREIGN_STOPWORDS)
     ascii_words = sum(map(str.isascii, norms))
-    if ascii_words < len(tokens) * 0.5 or (foreign >= 2 and foreign > english):
+    if ascii_words < len(norms) * 0.5 or (foreign >= 2 and foreign > english):
         return "other"
     return "en"
 
@@ -503,5 +498,5 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         signals=signals,
         prompt=prompt,
         level=level,
-        language=_language(tokens),
+        language=_language(ctx.norms),
     )
