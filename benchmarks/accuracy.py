@@ -1,23 +1,53 @@
-"""Accuracy of element detection and order flags on the labeled corpus.
+"""Accuracy of the engine's verdicts on labelled answers, split by who wrote them.
 
-Run: ``python -m benchmarks.accuracy [--errors ELEMENT]``. Prints precision, recall and F1 per
-element and per flag on each split: ``dev`` (tuned on) and ``holdout`` (never tuned on).
+Run: ``python -m benchmarks.accuracy [--errors LABEL] [--split NAME]``.
+
+Splits:
+- ``dev`` (``tests/corpus/dev*.jsonl``) and ``holdout`` (``holdout*.jsonl``): answers written to
+  order for this project; dev is tuned on, holdout never is.
+- ``strangers-dev``: published answers by strangers, labelled by two blind readers
+  (``../shared/corpus/strangers-dev.jsonl`` next to the checkout, or ``COACH_STRANGERS_DEV``);
+  never copied into the repository. Tuned on.
+- ``strangers-holdout``: an independent set of the same kind (``COACH_STRANGERS_HOLDOUT``),
+  reported in aggregate only.
+
+For each split: precision / recall / F1 per element and per order verdict (the order verdicts
+follow the label definitions, i.e. the positions of the elements, whatever the question type),
+the precision of every flag *shown as an error* against the label it claims, the share of
+would-be errors demoted to "worth checking", how often the order flags are shown on
+behavioural and concept answers, and Spearman(overall, readers' grade) where grades exist.
+Stranger splits get bootstrap 95% confidence intervals.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+import os
+import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from scoring import PromptSpec, Report, analyze
+from scoring.order import order_verdicts
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
-SPLITS = ("dev", "holdout")
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "tests" / "corpus"
+DEFAULT_STRANGERS_DEV = ROOT.parent / "shared" / "corpus" / "strangers-dev.jsonl"
 ELEMENT_LABELS = ("who", "why", "metrics", "eval_criteria", "tech")
-FLAG_LABELS = {"solution_first": "solution-first", "tech_before_framing": "tech-before-framing"}
+ORDER_LABELS = {"solution_first": "solution-first", "tech_before_framing": "tech-before-framing"}
+LABELS = ELEMENT_LABELS + tuple(ORDER_LABELS)
+# Error flags and the label each one asserts (True: the label must be true when it fires).
+ERROR_CLAIMS: dict[str, tuple[str, bool]] = {
+    "solution-first": ("solution_first", True),
+    "tech-before-framing": ("tech_before_framing", True),
+    "missing-user": ("who", False),
+    "missing-problem": ("why", False),
+    "missing-metrics": ("metrics", False),
+    "missing-eval-criteria": ("eval_criteria", False),
+}
+# Targets for answers written to order (issue 3) and for strangers' answers (issue 13).
 TARGETS = {
     "who": 0.90,
     "why": 0.90,
@@ -27,6 +57,18 @@ TARGETS = {
     "solution_first": 0.85,
     "tech_before_framing": 0.85,
 }
+STRANGER_TARGETS = {
+    "who": 0.75,
+    "why": 0.75,
+    "solution_first": 0.75,
+    "metrics": 0.85,
+    "tech": 0.85,
+    "eval_criteria": 0.80,
+    "tech_before_framing": 0.80,
+}
+ERROR_PRECISION_TARGET = 0.85
+SPEARMAN_TARGET = 0.60
+BOOTSTRAP_ROUNDS = 1000
 
 
 @dataclass
@@ -60,74 +102,222 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One labelled answer with what the engine said about it."""
+
+    item: dict
+    report: Report
+
+    @property
+    def got(self) -> dict[str, bool]:
+        got = {label: self.report.coverage[label].present for label in ELEMENT_LABELS}
+        firsts = {name: cover.first_at for name, cover in self.report.coverage.items()}
+        verdicts = order_verdicts(firsts)
+        got.update({label: verdicts[flag] for label, flag in ORDER_LABELS.items()})
+        return got
+
+    def shown_errors(self) -> set[str]:
+        return {f.id for f in self.report.flags if f.severity.value == "error" and not f.tentative}
+
+    def demoted_errors(self) -> set[str]:
+        return {f.id for f in self.report.flags if f.severity.value == "error" and f.tentative}
+
+
+def stranger_paths() -> dict[str, Path | None]:
+    dev = os.environ.get("COACH_STRANGERS_DEV")
+    held = os.environ.get("COACH_STRANGERS_HOLDOUT")
+    return {
+        "strangers-dev": Path(dev) if dev else DEFAULT_STRANGERS_DEV,
+        "strangers-holdout": Path(held) if held else None,
+    }
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def load_split(split: str) -> list[dict]:
-    """Every answer of a split: ``dev`` pools dev.jsonl and dev2.jsonl (both tuned on)."""
+    """Every answer of a split (an empty list when its file is not there)."""
+    if split.startswith("strangers"):
+        path = stranger_paths()[split]
+        return read_jsonl(path) if path is not None and path.is_file() else []
     items = []
     for path in sorted(CORPUS_DIR.glob(f"{split}*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        items += [json.loads(line) for line in lines if line.strip()]
+        items += read_jsonl(path)
     return items
 
 
-def predictions(report: Report) -> dict[str, bool]:
-    got = {label: report.coverage[label].present for label in ELEMENT_LABELS}
-    flags = set(report.flag_ids())
-    got.update({label: rule_id in flags for label, rule_id in FLAG_LABELS.items()})
-    return got
+def score_items(items: list[dict]) -> list[Scored]:
+    return [
+        Scored(item, analyze(item["answer"], PromptSpec.from_text(item.get("prompt", ""))))
+        for item in items
+    ]
 
 
-def evaluate(items: list[dict]) -> Iterator[tuple[dict, dict[str, bool]]]:
-    for item in items:
-        report = analyze(item["answer"], PromptSpec.from_text(item.get("prompt", "")))
-        yield item, predictions(report)
-
-
-def score_split(items: list[dict]) -> dict[str, Counts]:
-    counts = {label: Counts() for label in TARGETS}
-    for item, got in evaluate(items):
-        for label in TARGETS:
-            counts[label].add(bool(item["labels"][label]), got[label])
+def label_counts(scored: list[Scored]) -> dict[str, Counts]:
+    counts = {label: Counts() for label in LABELS}
+    for one in scored:
+        got = one.got
+        for label in LABELS:
+            counts[label].add(bool(one.item["labels"][label]), got[label])
     return counts
 
 
-def print_table(split: str, counts: dict[str, Counts], size: int) -> None:
-    print(f"\n{split} split ({size} answers)")
-    print(f"{'label':<22}{'P':>7}{'R':>7}{'F1':>7}{'target':>8}   tp  fp  fn  tn")
-    for label, c in counts.items():
-        mark = "ok" if c.f1 >= TARGETS[label] else "below"
-        print(
-            f"{label:<22}{c.precision:>7.2f}{c.recall:>7.2f}{c.f1:>7.2f}{TARGETS[label]:>8.2f}"
-            f" {c.tp:>4}{c.fp:>4}{c.fn:>4}{c.tn:>4}  {mark}"
+def score_split(items: list[dict]) -> dict[str, Counts]:
+    """Per-label counts for a list of labelled answers."""
+    return label_counts(score_items(items))
+
+
+def error_precision(scored: list[Scored]) -> dict[str, tuple[int, int, int]]:
+    """Per error flag: (shown, shown and right, demoted to worth checking)."""
+    table = {}
+    for flag_id, (label, claims) in ERROR_CLAIMS.items():
+        shown = [s for s in scored if flag_id in s.shown_errors()]
+        right = sum(1 for s in shown if bool(s.item["labels"][label]) is claims)
+        demoted = sum(1 for s in scored if flag_id in s.demoted_errors())
+        table[flag_id] = (len(shown), right, demoted)
+    return table
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Rank correlation (ties share their mean rank).
+
+    >>> spearman([1, 2, 3], [10, 20, 30])
+    1.0
+    >>> spearman([1, 2, 3], [3, 2, 1])
+    -1.0
+    """
+    if len(xs) < 2:
+        return float("nan")
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return cov / (vx * vy) if vx and vy else float("nan")
+
+
+def grade_correlation(scored: list[Scored]) -> float | None:
+    graded = [s for s in scored if s.item.get("quality") is not None]
+    if len(graded) < 3:
+        return None
+    return spearman([s.report.overall for s in graded], [float(s.item["quality"]) for s in graded])
+
+
+def bootstrap(
+    scored: list[Scored], statistic: Callable[[list[Scored]], float]
+) -> tuple[float, float]:
+    """95% percentile interval of ``statistic`` over resamples (fixed seed: repeatable)."""
+    rng = random.Random(13)
+    values = sorted(
+        statistic([rng.choice(scored) for _ in scored]) for _ in range(BOOTSTRAP_ROUNDS)
+    )
+    values = [v for v in values if v == v]  # drop NaN (degenerate resamples)
+    if not values:
+        return float("nan"), float("nan")
+    return values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1]
+
+
+def type_fire_rates(scored: list[Scored]) -> dict[str, tuple[int, int]]:
+    """Per question type in (behavioral, concept): (answers, answers shown an order flag)."""
+    rates = {}
+    for kind in ("behavioral", "concept"):
+        of_kind = [s for s in scored if s.report.question_type == kind]
+        fired = sum(1 for s in of_kind if s.shown_errors() & set(ORDER_LABELS.values()))
+        rates[kind] = (len(of_kind), fired)
+    return rates
+
+
+def print_split(split: str, scored: list[Scored], *, intervals: bool) -> None:
+    targets = STRANGER_TARGETS if split.startswith("strangers") else TARGETS
+    print(f"\n{split} split ({len(scored)} answers)")
+    header = f"{'label':<22}{'P':>6}{'R':>6}{'F1':>6}{'target':>8}   tp  fp  fn  tn"
+    print(header + ("   F1 95% CI" if intervals else ""))
+    for label, c in label_counts(scored).items():
+        mark = "ok" if c.f1 >= targets[label] else "below"
+        line = (
+            f"{label:<22}{c.precision:>6.2f}{c.recall:>6.2f}{c.f1:>6.2f}{targets[label]:>8.2f}"
+            f" {c.tp:>4}{c.fp:>4}{c.fn:>4}{c.tn:>4}  {mark:<5}"
         )
+        if intervals:
+            lo, hi = bootstrap(scored, lambda sample, name=label: label_counts(sample)[name].f1)
+            line += f"  [{lo:.2f}, {hi:.2f}]"
+        print(line)
+    target = ERROR_PRECISION_TARGET
+    print(f"errors shown          shown  right  precision (target {target})  demoted")
+    total_shown = total_demoted = 0
+    for flag_id, (shown, right, demoted) in error_precision(scored).items():
+        precision = f"{right / shown:.2f}" if shown else "  - "
+        total_shown += shown
+        total_demoted += demoted
+        print(f"  {flag_id:<22}{shown:>5}{right:>7}  {precision:>9}{demoted:>22}")
+    would_be = total_shown + total_demoted
+    share = total_demoted / would_be if would_be else 0.0
+    demoted = f"{total_demoted}/{would_be} = {share:.0%}"
+    print(f"  demoted to 'worth checking': {demoted} (target <= 30%)")
+    for kind, (count, fired) in type_fire_rates(scored).items():
+        if count:
+            print(f"  {kind} answers shown an order flag: {fired}/{count} (target <= 1 in 20)")
+    rho = grade_correlation(scored)
+    if rho is not None:
+        line = f"  Spearman(overall, readers' grade) = {rho:.2f} (target {SPEARMAN_TARGET})"
+        if intervals:
+            lo, hi = bootstrap(scored, lambda sample: grade_correlation(sample) or float("nan"))
+            line += f"  95% CI [{lo:.2f}, {hi:.2f}]"
+        print(line)
 
 
 def print_errors(label: str, split: str) -> None:
-    """List misclassified dev answers for one label (never use this on the holdout split)."""
-    for item, got in evaluate(load_split(split)):
-        expected = bool(item["labels"][label])
-        if got[label] != expected:
-            kind = "FN" if expected else "FP"
-            report = analyze(item["answer"], PromptSpec.from_text(item.get("prompt", "")))
-            key = label if label in ELEMENT_LABELS else None
-            evidence = [s.text for s in report.coverage[key].evidence] if key else report.flag_ids()
-            print(f"--- {kind} {item['id']} [{item.get('style')}] note={item.get('note', '')!r}")
-            print(f"    evidence: {evidence}")
-            print("    " + item["answer"][:700].replace("\n", " / "))
+    """List misclassified answers of a tuned-on split for one label (never a holdout)."""
+    if "holdout" in split:
+        raise SystemExit("holdout splits are reported in aggregate only")
+    for one in score_items(load_split(split)):
+        expected = bool(one.item["labels"][label])
+        if one.got[label] == expected:
+            continue
+        key = {"solution_first": "solution", "tech_before_framing": "tech"}.get(label, label)
+        evidence = [span.text for span in one.report.coverage[key].evidence]
+        kind = "FN" if expected else "FP"
+        print(f"--- {kind} {one.item['id']} [{one.item.get('style') or one.item.get('kind')}]")
+        print(f"    type={one.report.question_type} evidence: {evidence[:6]}")
+        print("    " + one.item["answer"][:600].replace("\n", " / "))
+
+
+def iter_splits() -> Iterator[tuple[str, list[dict]]]:
+    for split in ("dev", "holdout", "strangers-dev", "strangers-holdout"):
+        yield split, load_split(split)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--errors", metavar="LABEL", help="list dev-split mistakes for one label")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", metavar="LABEL", help="list mistakes for one label")
+    parser.add_argument("--split", default="dev", help="split for --errors (dev, strangers-dev)")
     args = parser.parse_args()
     if args.errors:
-        print_errors(args.errors, "dev")
+        print_errors(args.errors, args.split)
         return
-    for split in SPLITS:
-        items = load_split(split)
+    for split, items in iter_splits():
         if not items:
-            print(f"\n{split} split: no corpus under {CORPUS_DIR}")
+            where = stranger_paths().get(split) or "COACH_STRANGERS_HOLDOUT (unset)"
+            print(f"\n{split} split: not measured (no corpus at {where})")
             continue
-        print_table(split, score_split(items), len(items))
+        print_split(split, score_items(items), intervals=split.startswith("strangers"))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from scoring.context import (
 )
 from scoring.matcher import Match, PhraseMatcher
 from scoring.prompt_spec import DEFAULT_EXPECTS, PromptSpec
+from scoring.question_type import PROPOSING
 from scoring.report import Coverage, Span
 from scoring.text import Token, sanitize, tokenize
 
@@ -179,8 +180,11 @@ class _WhoDetector:
     or an explicit choice ("I'd focus on nurses"). A bare noun that merely echoes the
     prompt ("farmers", "users") is not a segment."""
 
-    def __init__(self, ctx: Context, targeting: list[Match]) -> None:
+    def __init__(self, ctx: Context, targeting: list[Match], *, strict: bool) -> None:
         self.ctx = ctx
+        # Outside product questions (stories, concepts, metrics) people in the answer are
+        # characters or data, not a chosen segment: only an explicit choice counts.
+        self.strict = strict
         self.cue_tokens = {i for m in targeting for i in range(m.first, m.last + 1)}
         self.heading_segments = {
             n
@@ -199,7 +203,10 @@ class _WhoDetector:
             return True
         if head in {"agent", "agents"} and not prev:
             return True
-        return nxt == ["team"] or bool(set(prev[-2:]) & lx.OWN_TEAM)
+        if nxt == ["team"] or bool(set(prev[-2:]) & lx.OWN_TEAM):
+            return True
+        # "user experience", "customer support tickets": the people word modifies a noun.
+        return bool(nxt) and nxt[0] in lx.MODIFIED_HEADS
 
     def _targeted(self, match: Match) -> bool:
         ctx = self.ctx
@@ -209,6 +216,12 @@ class _WhoDetector:
         lo = max(segment.first_token, match.first - 6)
         return any(i in self.cue_tokens for i in range(lo, match.first))
 
+    def _narrowed_process_role(self, match: Match) -> bool:
+        """'freelance designers' are a segment; '2 designers' or 'ML engineers' are the team."""
+        words = [self.ctx.tokens[i].norm for i in range(match.first, match.last)]
+        words = words or self.ctx.before(match.first, 1)
+        return bool(words) and all(is_modifier(w) and w not in lx.TEAM_MODIFIERS for w in words)
+
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)
         return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and content_count(nxt[1:]) >= needed
@@ -216,6 +229,11 @@ class _WhoDetector:
     def role(self, match: Match) -> bool:
         if self._excluded(match):
             return False
+        head = self.ctx.tokens[match.last].norm
+        if self.strict:
+            return self._targeted(match)
+        if head in lx.PROCESS_ROLES and not self._narrowed_process_role(match):
+            return self._targeted(match)
         if match.last > match.first:  # "support agents", "small business owners"
             return True
         prev = self.ctx.before(match.first, 1)
@@ -227,23 +245,43 @@ class _WhoDetector:
         prev = self.ctx.before(match.first, 1)
         if prev and prev[0] in {"of", "per"}:
             return False
+        if self._excluded(match):
+            return False
+        if self.strict:
+            return self._targeted(match) and bool(prev) and is_modifier(prev[0])
         return (bool(prev) and is_modifier(prev[0])) or self._clause(match, 2)
 
 
-def _is_pain(match: Match, ctx: Context, business: set[int], tech_segments: set[int]) -> bool:
+def _is_pain(match: Match, ctx: Context, *, strict: bool) -> bool:
+    """A pain counts with a sufferer: a person in its sentence, not the company or the model."""
     prev = ctx.before(match.first, 2)
     if prev and prev[-1] in lx.SUBJECTS_SELF:
+        return False
+    if set(ctx.before(match.first, 4)) & lx.PAIN_META:  # "identify a pain point", "any?"
+        return False
+    if strict and match.first == match.last and not _sufferer_before(match, ctx):
+        # Outside product questions one word ("friction", "delay", "mistakes") is the
+        # speaker's or the team's trouble unless someone is named suffering it.
         return False
     if set(prev) & lx.MACHINE_SUBJECTS:  # "the model is wrong" is a failure mode, not a pain
         return False
     if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
         return False
     segment = ctx.segment_of[match.first]
-    words = set(ctx.segment_words(match.first))
-    user_ref = bool(words & lx.USER_REFERENCE) or segment in ctx.role_segments
-    if segment in business and not user_ref:
-        return False
-    return not (segment in tech_segments and not user_ref)
+    # The sufferer may be named in this sentence or carried over from the one before.
+    nearby = (segment - 1, segment) if segment else (segment,)
+    user_ref = any(
+        n in ctx.person_segments or set(ctx.words[n]) & lx.USER_REFERENCE for n in nearby
+    )
+    return user_ref and not ctx.is_question(segment)
+
+
+def _sufferer_before(match: Match, ctx: Context) -> bool:
+    """A person (a named role or a people noun, not 'you' or 'I') shortly before the match."""
+    lo = max(ctx.segments[ctx.segment_of[match.first]].first_token, match.first - 8)
+    return any(
+        i in ctx.person_tokens or ctx.norms[i] in lx.PEOPLE_NOUNS for i in range(lo, match.first)
+    )
 
 
 def _deferred(match: Match, ctx: Context, defer_before: set[int], defer_after: set[int]) -> bool:
@@ -304,6 +342,47 @@ def _judged_outputs(ctx: Context, by_label: dict[str, list[Match]]) -> list[Matc
         nearby = objects.get(ctx.segment_of[verb.first], ())
         if any(-6 <= i - verb.last <= 10 for i in nearby):
             found.append(verb)
+    return found
+
+
+def _speaker_proposes(words: list[str]) -> bool:
+    """'I'd go with ...', 'we could use ...', 'my recommendation is', 'Use RAG for ...'."""
+    content = [w for w in words if w[:1].isalpha()]
+    if content and content[0] in lx.IMPERATIVE_OPENERS:
+        return True
+    for i, word in enumerate(words):
+        if word in lx.SPEAKER_INTENT:
+            return True
+        if word in lx.PROPOSAL_NOUNS and i and words[i - 1] in lx.SPEAKERS:
+            return True
+        if word in lx.SPEAKERS and set(words[i + 1 : i + 4]) & lx.PROPOSAL_VERBS:
+            return True
+    return False
+
+
+def _describes(words: list[str]) -> bool:
+    """'Alexa is a voice assistant that ...', 'it helps people ...': an existing thing."""
+    for i, word in enumerate(words[:-2]):
+        if word in lx.DESCRIBING_VERBS and i and words[i - 1] not in lx.SPEAKERS:
+            return True
+        if word in {"is", "are"} and words[i + 1] in {"a", "an"} and i:
+            subject = words[i - 1]
+            if subject not in lx.SPEAKERS and subject not in lx.PROPOSAL_NOUNS:
+                return True
+    return False
+
+
+def _proposal_segments(ctx: Context, *, strict: bool) -> set[int]:
+    """Sentences where the speaker proposes something.
+
+    In a product question a solution or technique named without a description frame is the
+    candidate's proposal (terse notes such as "XGBoost churn model on tenure ..." included);
+    elsewhere only the speaker's own framing counts ("I'd build", "we could use").
+    """
+    found = set()
+    for number, words in enumerate(ctx.words):
+        if _speaker_proposes(words) or not (strict or _describes(words)):
+            found.add(number)
     return found
 
 
@@ -381,7 +460,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     text = sanitize(answer)
     tokens = tokenize(text)
     segments = segment_text(text, tokens)
-    ctx = Context(tokens, segments)
+    ctx = Context(tokens, segments, text)
     by_label: dict[str, list[Match]] = {label: [] for label in _LEXICON}
     for match in matcher().find(tokens):
         by_label[match.label].append(match)
@@ -390,7 +469,8 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         return [_span(answer, tokens, m) for m in matches]
 
     # who
-    who_detector = _WhoDetector(ctx, by_label["targeting"])
+    strict = prompt.question_type not in PROPOSING
+    who_detector = _WhoDetector(ctx, by_label["targeting"], strict=strict)
     roles = [m for m in by_label["role"] + by_label["org"] if who_detector.role(m)]
     qualified = [m for m in by_label["generic"] if who_detector.generic(m)]
     personas = [
@@ -402,6 +482,9 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     who_heading = heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
+    people = by_label["role"] + by_label["org"]
+    ctx.person_tokens = {i for m in people for i in range(m.first, m.last + 1)}
+    ctx.person_segments = {ctx.segment_of[m.first] for m in people} | ctx.role_segments
     generic_only = [m for m in by_label["generic"] if m not in qualified]
 
     # tech (with deferrals and non-ML "models" removed)
@@ -423,11 +506,9 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         and not _deferred(m, ctx, defer_before, defer_after)
     ]
     tech = tech_terms + model_words
-    tech_segments = {ctx.segment_of[m.first] for m in tech}
 
-    # why (a business goal alone is not the user's problem)
-    business = {ctx.segment_of[m.first] for m in by_label["business"]}
-    why = [m for m in by_label["pain"] if _is_pain(m, ctx, business, tech_segments)]
+    # why: a pain with a sufferer (a business goal alone is not the user's problem)
+    why = [m for m in by_label["pain"] if _is_pain(m, ctx, strict=strict)]
     why += heading_content(ctx, heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3)
 
     # metrics: named measures, "<noun> rate", "<noun> per <unit>", numbers tied to a
@@ -458,13 +539,21 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     proposals = heading_content(
         ctx, heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
     )
+    # solution: the speaker's own proposal; a product described or a technique discussed
+    # ("Alexa is a voice assistant that ...", "RAG retrieves passages") proposes nothing.
+    proposing = _proposal_segments(ctx, strict=strict) | heading_bodies(
+        ctx, text, lx.SOLUTION_HEADINGS, 1
+    )
     proposed = [
         m
-        for m in by_label["solution"]
-        if ctx.after(m.last, 1) != ["for"] and not _deferred(m, ctx, defer_before, defer_after)
+        for m in by_label["solution"] + tech
+        if ctx.segment_of[m.first] in proposing
+        and ctx.after(m.last, 1) != ["for"]
+        and not _deferred(m, ctx, defer_before, defer_after)
     ]
-    proposed += _ai_product_lines(ctx)
-    solution = proposed + tech + proposals
+    if not strict:
+        proposed += _ai_product_lines(ctx)
+    solution = proposed + proposals
     coverage = {
         "who": _coverage(spans(who)),
         "why": _coverage(spans(why)),

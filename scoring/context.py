@@ -47,10 +47,17 @@ def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
 class Context:
     """Token-level context checks shared by the detectors."""
 
-    def __init__(self, tokens: list[Token], segments: list[SegmentSpan]) -> None:
+    def __init__(self, tokens: list[Token], segments: list[SegmentSpan], text: str = "") -> None:
         self.tokens = tokens
+        self.questions = {
+            number
+            for number, seg in enumerate(segments)
+            if text[seg.start : seg.end].rstrip()[-1:] == "?"
+        }
         self.norms = [token.norm for token in tokens]
         self.role_segments: set[int] = set()
+        self.person_tokens: set[int] = set()
+        self.person_segments: set[int] = set()
         self.segment_of = [0] * len(tokens)
         self.segments = segments
         self.words: list[list[str]] = []  # each segment's words, computed once
@@ -58,6 +65,10 @@ class Context:
             for index in range(segment.first_token, segment.last_token):
                 self.segment_of[index] = number
             self.words.append(self.norms[segment.first_token : segment.last_token])
+
+    def is_question(self, segment: int) -> bool:
+        """The segment asks rather than states ("what could be some pain points?")."""
+        return segment in self.questions
 
     def segment_words(self, token_index: int) -> list[str]:
         return self.words[self.segment_of[token_index]]

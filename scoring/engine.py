@@ -5,7 +5,7 @@ from __future__ import annotations
 from scoring.analysis import Analysis, analyse_text
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
 from scoring.prompt_spec import PromptSpec
-from scoring.report import ELEMENTS, LEVELS, Flag, Report, ScorerInfo, Segment, Stats
+from scoring.report import ELEMENTS, LEVELS, Flag, Report, ScorerInfo, Segment, Span, Stats
 from scoring.rules import RULES
 from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
@@ -16,24 +16,43 @@ MAX_WORDS = 20_000
 WORDS_PER_MINUTE = 140  # a calm interview pace
 
 
+# When the first rule fires, the second says nothing new about the same gap.
+SUPERSEDES: dict[str, tuple[str, ...]] = {
+    "missing-user": ("generic-user",),
+    "missing-metrics": ("vague-metric",),
+}
+
+
+def _occurrences(found: Span | list[Span] | None) -> list[Span]:
+    if found is None:
+        return []
+    return [found] if isinstance(found, Span) else list(found)
+
+
 def _flags(analysis: Analysis) -> tuple[Flag, ...]:
+    question_type = analysis.prompt.question_type
     flags = []
     for rule in RULES:
-        evidence = rule.check(analysis)
-        if evidence is None:
+        if not rule.applies(question_type):
             continue
-        flags.append(
-            Flag(
-                id=rule.id,
-                severity=rule.severity,
-                message=rule.render_message(evidence),
-                start=evidence.start,
-                end=evidence.end,
-                evidence=evidence.text,
-                fix=rule.fix,
+        for evidence in _occurrences(rule.check(analysis)):
+            whole = rule.scope == "answer"
+            flags.append(
+                Flag(
+                    id=rule.id,
+                    severity=rule.severity,
+                    message=rule.render_message(evidence),
+                    start=0 if whole else evidence.start,
+                    end=0 if whole else evidence.end,
+                    evidence="" if whole else evidence.text,
+                    fix=rule.fix,
+                    scope=rule.scope,
+                )
             )
-        )
-    return tuple(sorted(flags, key=lambda f: (f.severity.rank, f.start, f.id)))
+    fired = {flag.id for flag in flags}
+    silenced = {quiet for loud in fired for quiet in SUPERSEDES.get(loud, ())}
+    kept = [flag for flag in flags if flag.id not in silenced]
+    return tuple(sorted(kept, key=lambda f: (f.severity.rank, f.start, f.id)))
 
 
 def _structure(analysis: Analysis) -> tuple[Segment, ...]:
@@ -98,4 +117,5 @@ def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") ->
         ),
         scorer=ScorerInfo(SCORER_NAME, SCORER_VERSION),
         prompt_id=spec.id,
+        question_type=spec.question_type,
     )

@@ -1494,6 +1494,11 @@ TECH = [
     "training a model",
     "train a model|classifier|network|ranker",
     "retrain the|a|our model|classifier",
+    "retraining",
+    "retrain on|with|weekly|monthly|nightly",
+    "prompt tuning|tuned|engineering",
+    "model size|sizes",
+    "distil|distill|distilled * model",
     "feature store*",
     "gpu",
     "gpus",
@@ -1725,6 +1730,8 @@ DEFER_BEFORE = [
     "isn't about",
     "without getting into",
     "without jumping to",
+    "jumping|jump|jumps|rushing|rush straight to",
+    "jumping|jump|jumps|rushing|rush to",
     "tempting to",
     "temptation",
     "agnostic",
@@ -3032,4 +3039,69 @@ USER_REFERENCE = frozenset(
         "clients",
         "you",
     ]
+)
+
+# --- Context for precision on strangers' answers (issue 13) -------------------------------
+# Nouns a people word can modify: "user experience", "customer support tickets", "teacher
+# model". Followed by one of these, the people word names no one the product serves.
+MODIFIED_HEADS = frozenset(
+    "experience experiences feedback journey journeys flow flows testing tests test research "
+    "interview interviews data behavior behaviour behaviors behaviours satisfaction support "
+    "ticket tickets base count growth engagement retention acquisition adoption trust insight "
+    "insights sentiment review reviews complaint complaints request requests query queries input "
+    "inputs intent preference preferences profile profiles account accounts id ids model models "
+    "llm agent agents bot availability demand supply churn value lifetime panel panels override "
+    "overrides rating ratings signal signals interface ui ux onboarding acceptance education "
+    "privacy safety success service services expectations perception perceptions "
+    "communication communications outreach pain friction problem problems story stories".split()
+)
+# Roles in the team or the process (building, labelling, reviewing, approving), an AI actor,
+# or a trial: not the product's users unless explicitly chosen as the target.
+PROCESS_ROLES = frozenset(
+    "engineer engineers developer developers designer designers scientist scientists "
+    "manager managers pm pms lead leads analyst analysts labeler labelers labeller labellers "
+    "annotator annotators reviewer reviewers rater raters stakeholder stakeholders executive "
+    "executives leadership legal lawyer lawyers counsel recruiter recruiters interviewer "
+    "interviewers human humans pilot pilots teacher student assistant assistants agent agents "
+    "expert experts team teams director directors vp vps ceo cto cfo founder founders "
+    "researcher researchers operator operators moderator moderators colleague colleagues "
+    "partner partners vendor vendors investor investors board contractor contractors".split()
+)
+# Modifiers that place a role inside the building team ("ML engineers", "lead designer").
+TEAM_MODIFIERS = frozenset(
+    "ml ai data software backend frontend lead senior junior additional product project "
+    "program engineering design qa legal security staff principal platform infra research "
+    "two three four five several".split()
+)
+# Words that put a proposal in the speaker's mouth; a solution word without one is
+# description ("Alexa is a voice assistant that ...") or analysis, not a proposal.
+SPEAKERS = frozenset("i we i'd we'd i'll we'll let's lets my our us".split())
+PROPOSAL_VERBS = frozenset(
+    "would could should will can might 'd propose suggest recommend build add create launch "
+    "introduce ship design develop implement use leverage train fine-tune deploy pilot prototype "
+    "offer integrate embed automate built launched shipped trained developed created designed "
+    "introduced implemented proposed pitched deployed recommended suggested used want plan "
+    "start incorporate incorporated retrain combine rolled roll release released".split()
+)
+PROPOSAL_NOUNS = frozenset("recommendation proposal solution idea mvp v1".split())
+# Contractions that already say "I intend": "I'd", "we'll", "let's".
+SPEAKER_INTENT = frozenset("i'd we'd i'll we'll let's id wed".split())
+# Verbs that describe what an existing product does ("it helps people organise ...").
+DESCRIBING_VERBS = frozenset(
+    "provides helps allows lets offers assists enables gives supports shows".split()
+)
+# A line that opens with one of these verbs is an instruction of the speaker's ("Use RAG").
+IMPERATIVE_OPENERS = frozenset(
+    "build add create introduce launch implement use deploy fine-tune finetune train prototype "
+    "offer design develop integrate ship provide leverage apply adopt embed automate retrain "
+    "reweight debias combine replace route personalize personalise".split()
+)
+# Meta-talk about pains ("identify a pain point", "any specific pain point?") names no pain.
+PAIN_META = frozenset(
+    "identify identifying find finding discover any what which some address state".split()
+)
+# People nouns that can suffer a pain named by one word ("users guess", "sellers lose").
+PEOPLE_NOUNS = frozenset(
+    "users user customers customer people patients clients buyers sellers shoppers drivers "
+    "riders members students parents owners travellers travelers commuters".split()
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.question_type import default_expects, infer_question_type
+
 EXPECTABLE: frozenset[str] = frozenset(
     {"who", "why", "metrics", "eval_criteria", "tradeoffs", "risks"}
 )
@@ -26,6 +28,9 @@ class PromptSpec:
     True
     >>> sorted(PromptSpec.from_text("How would you price a bike lock?").expects)
     ['metrics', 'who', 'why']
+    >>> PromptSpec.from_text("Tell me about a time you failed.").question_type
+    'behavioral'
+
     """
 
     text: str = ""
@@ -40,6 +45,11 @@ class PromptSpec:
         object.__setattr__(self, "expects", frozenset(self.expects))
 
     @property
+    def question_type(self) -> str:
+        """The kind of question (bank category first, else inferred from the text)."""
+        return infer_question_type(self.text, self.category)
+
+    @property
     def is_ai(self) -> bool:
         """Whether the prompt is about an AI feature (so AI-craft rules apply)."""
         return "eval_criteria" in self.expects or bool(_AI_PROMPT.search(self.text))
@@ -47,7 +57,6 @@ class PromptSpec:
     @classmethod
     def from_text(cls, text: str) -> PromptSpec:
         """Infer what a free-text prompt expects (used when no bank entry is known)."""
-        expects = set(DEFAULT_EXPECTS)
-        if _AI_PROMPT.search(text):
-            expects.add("eval_criteria")
-        return cls(text=text, expects=frozenset(expects))
+        question_type = infer_question_type(text)
+        expects = default_expects(question_type, is_ai=bool(_AI_PROMPT.search(text)))
+        return cls(text=text, expects=expects)

@@ -67,6 +67,13 @@ class Flag:
     end: int
     evidence: str
     fix: str
+    # "span": points at the evidence; "answer": about the whole answer (something is absent),
+    # so start == end == 0 and evidence is empty: there is no sentence to blame.
+    scope: str = "span"
+    # How often a flag with this evidence was right on the labelled corpus (0-1).
+    confidence: float = 1.0
+    # Low confidence: shown as "worth checking", costs no points, drives no recommendation.
+    tentative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +128,9 @@ class Report:
     scorer: ScorerInfo
     prompt_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # What kind of question was judged (product_design, metrics, ai_evaluation, strategy,
+    # concept, behavioral, estimation): each kind has its own expectations and rules.
+    question_type: str = "product_design"
 
     def flag_ids(self) -> list[str]:
         return [flag.id for flag in self.flags]
@@ -161,4 +171,5 @@ class Report:
             scorer=ScorerInfo(**data["scorer"]),
             prompt_id=data.get("prompt_id"),
             extras=data.get("extras", {}),
+            question_type=data.get("question_type", "product_design"),
         )

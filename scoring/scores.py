@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from scoring.analysis import Analysis
+from scoring.question_type import ANALYSING, BEHAVIORAL, FRAMED, PROPOSING
 from scoring.report import Dimension, Flag, Severity
 from scoring.rules.communication import MIN_WORDS, filler_rate
 
@@ -35,9 +36,32 @@ def _has(flags: Sequence[Flag], rule_id: str) -> bool:
     return any(flag.id == rule_id for flag in flags)
 
 
+def _story(a: Analysis, flags: Sequence[Flag]) -> Dimension:
+    """A behavioural answer is framed as a story: own action, result, reflection."""
+    missing = {
+        "no-own-action": "your own action",
+        "no-result": "a result",
+        "no-reflection": "what you learned",
+    }
+    gaps = [text for rule_id, text in missing.items() if _has(flags, rule_id)]
+    score = 100 - 35 * _has(flags, "no-own-action") - 35 * _has(flags, "no-result")
+    score -= 30 * _has(flags, "no-reflection")
+    if not gaps:
+        return Dimension(score, "The story has your action, a result and a reflection.")
+    return Dimension(score, "The story lacks " + ", ".join(gaps) + ".")
+
+
 def framing(a: Analysis, flags: Sequence[Flag]) -> Dimension:
     if not a.words:
         return Dimension(None, "No answer to assess.")
+    question_type = a.prompt.question_type
+    if question_type == BEHAVIORAL:
+        return _story(a, flags)
+    framed = a.present("who") or a.present("why")
+    if question_type not in FRAMED and not framed:
+        return Dimension(None, "Framing a user is not what this question asks for.")
+    if question_type in ANALYSING and not framed and not a.expects & {"who", "why"}:
+        return Dimension(None, "The question does not ask who the user is.")
     score, notes = 0, []
     if a.present("who"):
         score += 40
@@ -88,8 +112,8 @@ def metrics(a: Analysis, flags: Sequence[Flag]) -> Dimension:
 
 
 def ai_evaluation(a: Analysis, flags: Sequence[Flag]) -> Dimension:
-    expected = "eval_criteria" in a.expects or a.is_ai
     cover = a.coverage["eval_criteria"]
+    expected = "eval_criteria" in a.expects or (a.is_ai and a.prompt.question_type in FRAMED)
     failure = bool(a.signal("failure_plan"))
     if not expected and not cover.present:
         return Dimension(None, "No AI output to evaluate in this answer.")
@@ -111,7 +135,7 @@ def ai_evaluation(a: Analysis, flags: Sequence[Flag]) -> Dimension:
 
 def solution(a: Analysis, flags: Sequence[Flag]) -> Dimension:
     if not a.present("solution"):
-        if "who" in a.expects and a.words:
+        if a.prompt.question_type in PROPOSING and "who" in a.expects and a.words:
             return Dimension(10, "No concrete solution proposed.")
         return Dimension(None, "No solution was asked for or proposed.")
     score, notes = 40, ["a concrete proposal"]
@@ -177,7 +201,7 @@ def overall(dims: dict[str, Dimension], flags: Sequence[Flag], level: str) -> in
         return 0
     total_weight = sum(WEIGHTS[name] for name in assessed)
     mean = sum(WEIGHTS[name] * score for name, score in assessed.items()) / total_weight
-    errors = sum(1 for flag in flags if flag.severity is Severity.ERROR)
+    errors = sum(1 for flag in flags if flag.severity is Severity.ERROR and not flag.tentative)
     value = mean - errors * ERROR_PENALTY[level] + LEVEL_SHIFT[level]
     return round(max(0.0, min(100.0, value)))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scoring.rules import communication, craft, framing
+from scoring.rules import communication, craft, framing, story
 from scoring.rules.base import Example, Rule
 
-RULES: tuple[Rule, ...] = framing.RULES + craft.RULES + communication.RULES
+RULES: tuple[Rule, ...] = framing.RULES + craft.RULES + story.RULES + communication.RULES
 _BY_ID = {rule.id: rule for rule in RULES}
 if len(_BY_ID) != len(RULES):  # ids are permanent and unique
     raise RuntimeError("duplicate rule id in the registry")

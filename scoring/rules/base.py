@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from scoring.analysis import Analysis
 from scoring.report import Severity, Span
 
-Check = Callable[[Analysis], "Span | None"]
+# A check returns the evidence of one occurrence, of each occurrence, or None.
+Check = Callable[[Analysis], "Span | list[Span] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,13 @@ class Rule:
     check: Check
     must_flag: Sequence[Example] = field(default_factory=tuple)
     must_pass: Sequence[Example] = field(default_factory=tuple)
+    # The kinds of question the rule judges (scoring.question_type); None: every kind.
+    applies_to: frozenset[str] | None = None
+    # "answer": the rule is about something absent, so it points at no sentence.
+    scope: str = "span"
+
+    def applies(self, question_type: str) -> bool:
+        return self.applies_to is None or question_type in self.applies_to
 
     def render_message(self, evidence: Span) -> str:
         quote = evidence.text if len(evidence.text) <= 80 else evidence.text[:77].rstrip() + "..."

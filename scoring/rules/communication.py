@@ -66,6 +66,7 @@ def _non_english(analysis: Analysis) -> Span | None:
 
 TOO_SHORT = Rule(
     id="too-short",
+    scope="answer",
     title="Too short",
     severity=Severity.WARNING,
     message="The answer is too short to show the user, problem, metrics and solution.",
@@ -178,6 +179,7 @@ NO_SUMMARY = Rule(
 
 NON_ENGLISH = Rule(
     id="non-english",
+    scope="answer",
     title="Not in English",
     severity=Severity.INFO,
     message="This answer does not look like English; the analysis is tuned for English, so read its scores with care.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scoring.analysis import Analysis
+from scoring.question_type import FRAMED, PROPOSING
 from scoring.report import Severity, Span
 from scoring.rules.base import Rule, ex, whole_answer
 
@@ -76,6 +77,7 @@ def _framework_narration(analysis: Analysis) -> Span | None:
 
 NO_WHY_AI = Rule(
     id="no-why-ai",
+    applies_to=PROPOSING,
     title="AI without a reason",
     severity=Severity.WARNING,
     message="AI is proposed (\u201c{quote}\u201d) without saying why it beats rules, search or manual work.",
@@ -97,6 +99,7 @@ NO_WHY_AI = Rule(
 
 NO_GUARDRAIL_METRIC = Rule(
     id="no-guardrail-metric",
+    applies_to=FRAMED,
     title="Success metric without a guardrail",
     severity=Severity.WARNING,
     message="A success metric (\u201c{quote}\u201d) is given with no guardrail or counter metric.",
@@ -118,6 +121,7 @@ NO_GUARDRAIL_METRIC = Rule(
 
 NO_FAILURE_PLAN = Rule(
     id="no-failure-plan",
+    applies_to=FRAMED,
     title="No plan for when the model is wrong",
     severity=Severity.WARNING,
     message="An AI feature (\u201c{quote}\u201d) with no word on what happens when the model is wrong.",
@@ -139,6 +143,8 @@ NO_FAILURE_PLAN = Rule(
 
 NO_TRADEOFFS = Rule(
     id="no-tradeoffs",
+    applies_to=FRAMED,
+    scope="answer",
     title="No trade-offs",
     severity=Severity.WARNING,
     message="The answer commits to a path without weighing any alternative or trade-off.",
@@ -175,6 +181,8 @@ NO_TRADEOFFS = Rule(
 
 NO_RISKS = Rule(
     id="no-risks",
+    applies_to=FRAMED,
+    scope="answer",
     title="No risks",
     severity=Severity.WARNING,
     message="The answer names no risk: privacy, bias, safety, misuse or failure modes.",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from scoring.analysis import Analysis
+from scoring.order import breach_at
+from scoring.question_type import FRAMED, PROPOSING
 from scoring.report import Severity, Span
 from scoring.rules.base import Rule, ex, whole_answer
 
@@ -18,30 +20,16 @@ ML_FIRST = (
 )
 
 
-def _framing_point(analysis: Analysis, elements: tuple[str, ...]) -> int | None:
-    """Offset by which all ``elements`` are established, or None if one never is."""
-    offsets = [analysis.first(e) for e in elements]
-    if any(o is None for o in offsets):
-        return None
-    return max(o for o in offsets if o is not None)
+def _order_breach(flag_id: str):
+    def check(analysis: Analysis) -> Span | None:
+        start = breach_at(analysis.first, flag_id)
+        return None if start is None else analysis.sentence_at(start)
+
+    return check
 
 
-def _before_framing(analysis: Analysis, element: str, framing: tuple[str, ...]) -> Span | None:
-    start = analysis.first(element)
-    if start is None:
-        return None
-    framed_at = _framing_point(analysis, framing)
-    if framed_at is not None and framed_at <= start:
-        return None
-    return analysis.sentence_at(start)
-
-
-def _solution_first(analysis: Analysis) -> Span | None:
-    return _before_framing(analysis, "solution", ("who", "why"))
-
-
-def _tech_before_framing(analysis: Analysis) -> Span | None:
-    return _before_framing(analysis, "tech", ("who", "why", "metrics"))
+_solution_first = _order_breach("solution-first")
+_tech_before_framing = _order_breach("tech-before-framing")
 
 
 def _missing(element: str):
@@ -62,22 +50,23 @@ def _missing_eval(analysis: Analysis) -> Span | None:
     return whole_answer(analysis)
 
 
-def _generic_user(analysis: Analysis) -> Span | None:
+def _generic_user(analysis: Analysis) -> list[Span] | None:
     generic = analysis.signal("generic_user")
     if analysis.present("who") or not generic:
         return None
-    return generic[0]
+    return generic
 
 
-def _vague_metric(analysis: Analysis) -> Span | None:
+def _vague_metric(analysis: Analysis) -> list[Span] | None:
     vague = analysis.signal("vague_metric")
     if analysis.present("metrics") or not vague:
         return None
-    return vague[0]
+    return vague
 
 
 SOLUTION_FIRST = Rule(
     id="solution-first",
+    applies_to=PROPOSING,
     title="Solution before the user and their problem",
     severity=Severity.ERROR,
     message="You propose a solution (\u201c{quote}\u201d) before saying who it is for and what problem it solves.",
@@ -105,6 +94,7 @@ SOLUTION_FIRST = Rule(
 
 TECH_BEFORE_FRAMING = Rule(
     id="tech-before-framing",
+    applies_to=PROPOSING,
     title="Technology before who, why and metrics",
     severity=Severity.ERROR,
     message="Technology comes up (\u201c{quote}\u201d) before the user, their problem and the success metrics are all set.",
@@ -131,6 +121,8 @@ TECH_BEFORE_FRAMING = Rule(
 
 MISSING_USER = Rule(
     id="missing-user",
+    applies_to=FRAMED,
+    scope="answer",
     title="No specific user",
     severity=Severity.ERROR,
     message="No specific user or customer segment is named anywhere in the answer.",
@@ -153,6 +145,8 @@ MISSING_USER = Rule(
 
 MISSING_PROBLEM = Rule(
     id="missing-problem",
+    applies_to=FRAMED,
+    scope="answer",
     title="No user problem",
     severity=Severity.ERROR,
     message="The answer never states the user's concrete problem, pain or need.",
@@ -175,6 +169,8 @@ MISSING_PROBLEM = Rule(
 
 MISSING_METRICS = Rule(
     id="missing-metrics",
+    applies_to=FRAMED,
+    scope="answer",
     title="No success metric",
     severity=Severity.ERROR,
     message="No concrete, measurable success metric is named.",
@@ -197,6 +193,8 @@ MISSING_METRICS = Rule(
 
 MISSING_EVAL_CRITERIA = Rule(
     id="missing-eval-criteria",
+    applies_to=FRAMED,
+    scope="answer",
     title="No evaluation criteria for the AI's output",
     severity=Severity.ERROR,
     message="The answer never says how the quality of the AI's output will be judged.",
@@ -225,6 +223,7 @@ MISSING_EVAL_CRITERIA = Rule(
 
 GENERIC_USER = Rule(
     id="generic-user",
+    applies_to=FRAMED,
     title="Generic user",
     severity=Severity.WARNING,
     message="\u201c{quote}\u201d is not a segment: say which users.",
@@ -235,10 +234,12 @@ GENERIC_USER = Rule(
     fix="Replace 'users' with who exactly: their role, situation and what makes them distinct.",
     check=_generic_user,
     must_flag=(
-        ex("Users want a faster checkout."),
-        ex("This is for everyone who uses the app."),
+        ex("Users want a faster checkout.", expects=["why", "metrics"]),
+        ex("This is for everyone who uses the app.", expects=["metrics"]),
     ),
     must_pass=(
+        # Where a user segment is expected, missing-user says it once (never both flags).
+        ex("Users want a faster checkout."),
         ex("Users who abandoned a cart twice in a month are the segment."),
         ex("Rural customers without broadband want a faster checkout."),
     ),
@@ -246,6 +247,7 @@ GENERIC_USER = Rule(
 
 VAGUE_METRIC = Rule(
     id="vague-metric",
+    applies_to=FRAMED,
     title="Vague metric",
     severity=Severity.WARNING,
     message="\u201c{quote}\u201d is not a metric anyone can compute.",
@@ -256,12 +258,14 @@ VAGUE_METRIC = Rule(
     fix="Name the exact measure and unit, e.g. 'weekly active teachers' or 'median minutes to grade'.",
     check=_vague_metric,
     must_flag=(
-        ex("We'd look at engagement."),
-        ex("Success metrics: TBD."),
+        ex("We'd look at engagement.", expects=["who"]),
+        ex("Success metrics: TBD.", expects=["why"]),
     ),
     must_pass=(
         ex("We'd look at engagement rate per weekly active teacher."),
         ex("Teachers spend six hours grading."),
+        # Where metrics are expected, missing-metrics says it once.
+        ex("We'd look at engagement."),
     ),
 )
 
