@@ -1,5 +1,6 @@
 """Pure-Python analysis of AI-PM interview answers (no Streamlit, database or app imports)."""
 
+from scoring.analysis import warm_up
 from scoring.engine import MAX_WORDS, SCORER_NAME, SCORER_VERSION, analyze
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
 from scoring.prompt_spec import PromptSpec
@@ -39,4 +40,5 @@ __all__ = [
     "UnknownLevelError",
     "analyze",
     "rule_by_id",
+    "warm_up",
 ]

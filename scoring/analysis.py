@@ -89,15 +89,21 @@ _LEXICON: dict[str, list[str]] = {
 
 @cache
 def matcher() -> PhraseMatcher:
-    """The compiled vocabulary, built once per process.
+    """The compiled vocabulary, built once per process (see :func:`warm_up`)."""
+    return PhraseMatcher(_LEXICON)
 
-    The vocabulary lives as long as the process, so it is moved out of the cyclic garbage
-    collector's reach (``gc.freeze``): full collections otherwise rescan it and took ~20 ms,
-    the whole p99 latency of a 1,000-word answer. Reference counting still frees objects.
+
+def warm_up(*, freeze: bool = False) -> None:
+    """Build the vocabulary now rather than on the first answer.
+
+    With ``freeze`` (for a long-running process's start-up: the app, the CLI, benchmarks),
+    everything alive is moved out of the cyclic garbage collector's reach (``gc.freeze``):
+    full collections otherwise rescan the vocabulary and took ~20 ms, the whole p99 latency
+    of a 1,000-word answer. It is process-wide, so a library import never does it.
     """
-    compiled = PhraseMatcher(_LEXICON)
-    gc.freeze()
-    return compiled
+    matcher()
+    if freeze:
+        gc.freeze()
 
 
 @dataclass(slots=True)
@@ -217,10 +223,13 @@ class _WhoDetector:
         return any(i in self.cue_tokens for i in range(lo, match.first))
 
     def _narrowed_process_role(self, match: Match) -> bool:
-        """'freelance designers' are a segment; '2 designers' or 'ML engineers' are the team."""
-        words = [self.ctx.tokens[i].norm for i in range(match.first, match.last)]
-        words = words or self.ctx.before(match.first, 1)
-        return bool(words) and all(is_modifier(w) and w not in lx.TEAM_MODIFIERS for w in words)
+        """'freelance designers', 'support agents' are segments; '2 designers', 'ML engineers'
+        or a bare 'engineers' are the team building the product."""
+        inside = [self.ctx.tokens[i].norm for i in range(match.first, match.last)]
+        if inside:  # a listed multi-word role: its own modifier narrows it
+            return not set(inside) & lx.TEAM_MODIFIERS
+        prev = self.ctx.before(match.first, 1)
+        return bool(prev) and is_modifier(prev[0]) and prev[0] not in lx.TEAM_MODIFIERS
 
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)

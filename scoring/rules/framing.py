@@ -22,6 +22,10 @@ ML_FIRST = (
 
 def _order_breach(flag_id: str):
     def check(analysis: Analysis) -> Span | None:
+        # A metrics or evaluation question is judged on order only when it asks for framing.
+        asks_framing = {"who", "why"} <= analysis.expects
+        if analysis.prompt.question_type not in PROPOSING and not asks_framing:
+            return None
         start = breach_at(analysis.first, flag_id)
         return None if start is None else analysis.sentence_at(start)
 
@@ -66,7 +70,7 @@ def _vague_metric(analysis: Analysis) -> list[Span] | None:
 
 SOLUTION_FIRST = Rule(
     id="solution-first",
-    applies_to=PROPOSING,
+    applies_to=FRAMED,
     title="Solution before the user and their problem",
     severity=Severity.ERROR,
     message="You propose a solution (\u201c{quote}\u201d) before saying who it is for and what problem it solves.",
@@ -94,7 +98,7 @@ SOLUTION_FIRST = Rule(
 
 TECH_BEFORE_FRAMING = Rule(
     id="tech-before-framing",
-    applies_to=PROPOSING,
+    applies_to=FRAMED,
     title="Technology before who, why and metrics",
     severity=Severity.ERROR,
     message="Technology comes up (\u201c{quote}\u201d) before the user, their problem and the success metrics are all set.",
