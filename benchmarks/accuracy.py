@@ -5,6 +5,10 @@ Run: ``python -m benchmarks.accuracy [--errors LABEL] [--split NAME]``.
 Splits:
 - ``dev`` (``tests/corpus/dev*.jsonl``) and ``holdout`` (``holdout*.jsonl``): answers written to
   order for this project; dev is tuned on, holdout never is.
+- ``shaped-dev`` / ``shaped-holdout``: answers written for this project in the shapes published
+  answers take (metrics lists, concept explanations, stories, course notes, boilerplate, forum
+  replies, transcripts), each labelled by two blind readers; only records both agreed on are
+  kept. Dev is tuned on, holdout never is.
 - ``strangers-dev``: published answers by strangers, labelled by two blind readers
   (``../shared/corpus/strangers-dev.jsonl`` next to the checkout, or ``COACH_STRANGERS_DEV``);
   never copied into the repository. Tuned on.
@@ -245,7 +249,7 @@ def type_fire_rates(scored: list[Scored]) -> dict[str, tuple[int, int]]:
 
 
 def print_split(split: str, scored: list[Scored], *, intervals: bool) -> None:
-    targets = STRANGER_TARGETS if split.startswith("strangers") else TARGETS
+    targets = STRANGER_TARGETS if split.startswith(("strangers", "shaped")) else TARGETS
     print(f"\n{split} split ({len(scored)} answers)")
     header = f"{'label':<22}{'P':>6}{'R':>6}{'F1':>6}{'target':>8}   tp  fp  fn  tn"
     print(header + ("   F1 95% CI" if intervals else ""))
@@ -300,7 +304,14 @@ def print_errors(label: str, split: str) -> None:
 
 
 def iter_splits() -> Iterator[tuple[str, list[dict]]]:
-    for split in ("dev", "holdout", "strangers-dev", "strangers-holdout"):
+    for split in (
+        "dev",
+        "holdout",
+        "shaped-dev",
+        "shaped-holdout",
+        "strangers-dev",
+        "strangers-holdout",
+    ):
         yield split, load_split(split)
 
 
@@ -317,7 +328,8 @@ def main() -> None:
             where = stranger_paths().get(split) or "COACH_STRANGERS_HOLDOUT (unset)"
             print(f"\n{split} split: not measured (no corpus at {where})")
             continue
-        print_split(split, score_items(items), intervals=split.startswith("strangers"))
+        intervals = not split.startswith(("dev", "holdout"))
+        print_split(split, score_items(items), intervals=intervals)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ a generic "users" is not a segment, a business goal is not the user's problem, a
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,7 +27,7 @@ from scoring.context import (
 )
 from scoring.matcher import Match, PhraseMatcher
 from scoring.prompt_spec import DEFAULT_EXPECTS, PromptSpec
-from scoring.question_type import PROPOSING
+from scoring.question_type import BEHAVIORAL, PROPOSING
 from scoring.report import Coverage, Span
 from scoring.text import Token, sanitize, tokenize
 
@@ -199,6 +200,25 @@ class _WhoDetector:
             and ctx.tokens[seg.first_token].norm in lx.HEADING_CUES
         }
         self.heading_segments |= {n + 1 for n in self.heading_segments}
+        self.enumerations: set[int] = set()
+
+    def mark_enumerations(self, people: list[Match]) -> None:
+        """Sentences listing stakeholders: 'such as patients, doctors and nurses', or the word."""
+        ctx = self.ctx
+        cues: dict[int, int] = {}
+        for number, segment in enumerate(ctx.segments):
+            for index in range(segment.first_token, segment.last_token):
+                if ctx.norms[index] in lx.LISTING_CUES:
+                    cues[number] = index
+                    break
+        listed: dict[int, int] = defaultdict(int)
+        for match in people:
+            number = ctx.segment_of[match.first]
+            if number in cues and match.first > cues[number]:
+                listed[number] += 1
+        for number, words in enumerate(ctx.words):
+            if listed[number] >= 3 or lx.STAKEHOLDER_WORDS & set(words):
+                self.enumerations.add(number)
 
     def _excluded(self, match: Match) -> bool:
         ctx = self.ctx
@@ -207,6 +227,10 @@ class _WhoDetector:
         nxt = ctx.after(match.last, 1)
         if prev and prev[-1] in lx.AI_AGENT:  # "an AI coach", "a virtual assistant" are products
             return True
+        if head in lx.AI_ACTOR_HEADS and set(ctx.before(match.first, 4)) & lx.AI_PRODUCT_CUES:
+            return True  # "an AI-powered travel planner", "this assistant would"
+        if ctx.segment_of[match.first] in self.enumerations:
+            return True  # "stakeholders such as patients, doctors, nurses and admins"
         if head in {"agent", "agents"} and not prev:
             return True
         if nxt == ["team"] or bool(set(prev[-2:]) & lx.OWN_TEAM):
@@ -285,6 +309,14 @@ def _is_pain(match: Match, ctx: Context, *, strict: bool) -> bool:
     return user_ref and not ctx.is_question(segment)
 
 
+def _metric_target_heading(ctx: Context, body: int) -> bool:
+    """'Target: under 3% unsupported' sets a metric's target; it names no audience."""
+    heading = ctx.words[body - 1] if body else []
+    own = ctx.words[body]
+    opener = (heading or own)[:1]
+    return opener == ["target"] and any(w[:1].isdigit() for w in own)
+
+
 def _sufferer_before(match: Match, ctx: Context) -> bool:
     """A person (a named role or a people noun, not 'you' or 'I') shortly before the match."""
     lo = max(ctx.segments[ctx.segment_of[match.first]].first_token, match.first - 8)
@@ -354,17 +386,22 @@ def _judged_outputs(ctx: Context, by_label: dict[str, list[Match]]) -> list[Matc
     return found
 
 
-def _speaker_proposes(words: list[str]) -> bool:
-    """'I'd go with ...', 'we could use ...', 'my recommendation is', 'Use RAG for ...'."""
+def _speaker_proposes(words: list[str], *, strict: bool) -> bool:
+    """'I'd go with ...', 'we could use ...', 'my recommendation is', 'Use RAG for ...'.
+
+    With ``strict`` (answers to questions that do not ask for a product) a modal alone is
+    not enough ("we can see that from the logs"): an action verb must follow the speaker.
+    """
     content = [w for w in words if w[:1].isalpha()]
     if content and content[0] in lx.IMPERATIVE_OPENERS:
         return True
+    verbs = lx.PROPOSAL_ACTIONS if strict else lx.PROPOSAL_VERBS
     for i, word in enumerate(words):
-        if word in lx.SPEAKER_INTENT:
+        if word in lx.SPEAKER_INTENT and (not strict or set(words[i + 1 : i + 4]) & verbs):
             return True
         if word in lx.PROPOSAL_NOUNS and i and words[i - 1] in lx.SPEAKERS:
             return True
-        if word in lx.SPEAKERS and set(words[i + 1 : i + 4]) & lx.PROPOSAL_VERBS:
+        if word in lx.SPEAKERS and set(words[i + 1 : i + 4]) & verbs:
             return True
     return False
 
@@ -381,7 +418,15 @@ def _describes(words: list[str]) -> bool:
     return False
 
 
-def _proposal_segments(ctx: Context, *, strict: bool) -> set[int]:
+def _story_proposes(words: list[str]) -> bool:
+    """In a story only an explicit proposal of the speaker's counts: 'I proposed a ...'."""
+    return any(
+        word in lx.SPEAKERS and set(words[i + 1 : i + 3]) & lx.STORY_PROPOSALS
+        for i, word in enumerate(words)
+    )
+
+
+def _proposal_segments(ctx: Context, *, strict: bool, story: bool = False) -> set[int]:
     """Sentences where the speaker proposes something.
 
     In a product question a solution or technique named without a description frame is the
@@ -390,9 +435,36 @@ def _proposal_segments(ctx: Context, *, strict: bool) -> set[int]:
     """
     found = set()
     for number, words in enumerate(ctx.words):
-        if _speaker_proposes(words) or not (strict or _describes(words)):
+        if story:
+            proposes = _story_proposes(words)
+        else:
+            proposes = _speaker_proposes(words, strict=strict) or not (strict or _describes(words))
+        if proposes:
             found.add(number)
     return found
+
+
+def _prompt_words(prompt_text: str) -> frozenset[str]:
+    return frozenset(w.strip(".,?!:;'\"()").lower() for w in prompt_text.split())
+
+
+def _echoes_prompt(match: Match, ctx: Context, prompt_words: frozenset[str]) -> bool:
+    """Restating the prompt's own subject ("To evaluate a recommendation engine, ...") is not
+    a proposal of the speaker's."""
+    words = [ctx.norms[i] for i in range(match.first, match.last + 1)]
+    content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
+    return bool(content) and all(w in prompt_words for w in content)
+
+
+_OPEN_QUOTE = re.compile(r"(?:^|[\s(:])[\"'\u2018\u201c]")
+_CLOSE_QUOTE = re.compile(r"(?<=[^\s(:])[\"'\u2019\u201d](?=[\s.,;:!?)]|$)")
+
+
+def _quoted(match: Match, text: str, tokens: list[Token]) -> bool:
+    """Inside quotation marks: someone else's words ("answers say 'we'd build RAG'")."""
+    start = tokens[match.first].start
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    return len(_OPEN_QUOTE.findall(before)) > len(_CLOSE_QUOTE.findall(before))
 
 
 def _ai_product_lines(ctx: Context) -> list[Match]:
@@ -480,6 +552,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     # who
     strict = prompt.question_type not in PROPOSING
     who_detector = _WhoDetector(ctx, by_label["targeting"], strict=strict)
+    who_detector.mark_enumerations(by_label["role"] + by_label["org"] + by_label["generic"])
     roles = [m for m in by_label["role"] + by_label["org"] if who_detector.role(m)]
     qualified = [m for m in by_label["generic"] if who_detector.generic(m)]
     personas = [
@@ -488,7 +561,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         if tokens[m.first].norm != "meet"
         or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
     ]
-    who_heading = heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
+    who_heading = [
+        m  # "Target: under 3% unsupported" is a metric target, not an audience
+        for m in heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
+        if not _metric_target_heading(ctx, ctx.segment_of[m.first])
+    ]
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
     people = by_label["role"] + by_label["org"]
@@ -550,14 +627,18 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     )
     # solution: the speaker's own proposal; a product described or a technique discussed
     # ("Alexa is a voice assistant that ...", "RAG retrieves passages") proposes nothing.
-    proposing = _proposal_segments(ctx, strict=strict) | heading_bodies(
-        ctx, text, lx.SOLUTION_HEADINGS, 1
-    )
+    story = prompt.question_type == BEHAVIORAL
+    proposing = _proposal_segments(ctx, strict=strict, story=story)
+    if not strict:
+        proposing |= heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1)
+    echoes = _prompt_words(prompt.text)
     proposed = [
         m
         for m in by_label["solution"] + tech
         if ctx.segment_of[m.first] in proposing
-        and ctx.after(m.last, 1) != ["for"]
+        and "for" not in ctx.after(m.last, 2)  # "I'd build this for rural pharmacists"
+        and not _echoes_prompt(m, ctx, echoes)
+        and not _quoted(m, text, tokens)
         and not _deferred(m, ctx, defer_before, defer_after)
     ]
     if not strict:

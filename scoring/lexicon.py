@@ -3073,6 +3073,15 @@ TEAM_MODIFIERS = frozenset(
     "program engineering design qa legal security staff principal platform infra research "
     "two three four five several".split()
 )
+# Product nouns that are also job titles: after "AI-powered" they name the product.
+AI_ACTOR_HEADS = frozenset(
+    "assistant assistants agent agents planner planners copilot coach tutor companion advisor "
+    "concierge buddy helper".split()
+)
+AI_PRODUCT_CUES = frozenset("ai llm powered driven based this virtual smart gpt".split())
+# A sentence naming these lists who is involved, not who the product is for.
+STAKEHOLDER_WORDS = frozenset("stakeholder stakeholders".split())
+LISTING_CUES = frozenset("such including include includes e.g. eg like".split())
 # Words that put a proposal in the speaker's mouth; a solution word without one is
 # description ("Alexa is a voice assistant that ...") or analysis, not a proposal.
 SPEAKERS = frozenset("i we i'd we'd i'll we'll let's lets my our us".split())
@@ -3083,7 +3092,14 @@ PROPOSAL_VERBS = frozenset(
     "introduced implemented proposed pitched deployed recommended suggested used want plan "
     "start incorporate incorporated retrain combine rolled roll release released".split()
 )
+MODALS = frozenset("would could should will can might 'd".split())
+PROPOSAL_ACTIONS = PROPOSAL_VERBS - MODALS
 PROPOSAL_NOUNS = frozenset("recommendation proposal solution idea mvp v1".split())
+# In a story, the verbs that make something the speaker's own proposal.
+STORY_PROPOSALS = frozenset(
+    "proposed suggested recommended pitched built designed introduced created developed "
+    "prototyped propose suggest recommend".split()
+)
 # Contractions that already say "I intend": "I'd", "we'll", "let's".
 SPEAKER_INTENT = frozenset("i'd we'd i'll we'll let's id wed".split())
 # Verbs that describe what an existing product does ("it helps people organise ...").

@@ -69,7 +69,7 @@ def _cue(question_type: str, pattern: str, *examples: str) -> TypeCue:
 TYPE_CUES: tuple[TypeCue, ...] = (
     _cue(
         BEHAVIORAL,
-        r"\b(tell me about (a|an|the) (time|situation|project|decision|launch|mistake)|"
+        r"\b(tell me about (a|an|the|your) (?!(ai |ml |an ai |a )?(product|feature|app)\b)|"
         r"(tell|let) me (know )?about a time|"
         r"describe (a|an) (time|situation|occasion|disagreement)|"
         r"give (me )?an example of (a|an) (time|situation)|a time (when )?you|have you ever|"
@@ -90,9 +90,17 @@ TYPE_CUES: tuple[TypeCue, ...] = (
         "Estimate the market size for AI note-takers.",
     ),
     _cue(
+        AI_EVALUATION,
+        r"\b(how (do|would|will) you know (if |whether |that )?(a |an |the |your )?(model|llm|ai|"
+        r"output|answers?)\b|good enough to ship|evals?\b)",
+        "How do you know a model is good enough to ship?",
+        "Are LLM evals just vibes?",
+    ),
+    _cue(
         METRICS,
         r"\b(metrics?|kpis?|north[- ]star|measure (the )?success|how (would|do|will) you measure|"
-        r"define success|success (look like|criteria)|(dau|mau|retention|conversion)\b[^?]*"
+        r"define success|success (look like|criteria)|how (would|do|will) you know (whether|if)|"
+        r"(dau|mau|retention|conversion)\b[^?]*"
         r"(dropped|fell|fall|decline|went down|increase)|diagnos)",
         "How would you measure success for a photo-sharing feature?",
         "DAU dropped 8% this week. Walk through how you would diagnose it.",
@@ -111,7 +119,11 @@ TYPE_CUES: tuple[TypeCue, ...] = (
         r"how does|how do (you|we|i) "
         r"(detect|handle|approach|estimate|manage|deal|decide|prioriti[sz]e|incorporate|think|"
         r"mitigate|reduce|balance|make|work)|what('s| is) the difference|difference between|"
-        r"when (should|would|do) (you|we) (use|choose|pick)|compare|why (do|does|is|are))\b",
+        r"when (should|would|do) (you|we)|compare|why (do|does|is|are)|course notes|"
+        r"(critique|analy[sz]e|what'?s wrong|what is wrong|what do you think (of|about))|"
+        r"(anyone|has anyone|hot takes?|re:|tip for|how did you answer|what did you say)|"
+        r"(do|does|are|is) [a-z ]+ (need|just)|what is your approach|which would you pick|"
+        r"[\w-]+ or [\w-]+(, which| for )|how (would|do) you (mitigate|a/b test|test))\b",
         "What is retrieval-augmented generation?",
         "How do you handle scope creep in fuzzy AI projects?",
         "Explain the difference between precision and recall.",
