@@ -296,16 +296,18 @@ def _is_pain(match: Match, ctx: Context, *, strict: bool) -> bool:
         # Outside product questions one word ("friction", "delay", "mistakes") is the
         # speaker's or the team's trouble unless someone is named suffering it.
         return False
-    if set(prev) & lx.MACHINE_SUBJECTS:  # "the model is wrong" is a failure mode, not a pain
+    if set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS:  # "the model is wrong": a failure
+        return False
+    if set(prev) & lx.MACHINE_SUBJECTS:
         return False
     if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
         return False
     segment = ctx.segment_of[match.first]
     # The sufferer may be named in this sentence or carried over from the one before.
     nearby = (segment - 1, segment) if segment else (segment,)
-    user_ref = any(
-        n in ctx.person_segments or set(ctx.words[n]) & lx.USER_REFERENCE for n in nearby
-    )
+    # In a non-product answer "you need to" is the generic you, not a sufferer.
+    references = lx.USER_REFERENCE - {"you"} if strict else lx.USER_REFERENCE
+    user_ref = any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby)
     return user_ref and not ctx.is_question(segment)
 
 
@@ -568,7 +570,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     ]
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
-    people = by_label["role"] + by_label["org"]
+    # Who can suffer a pain: people outside the team ("senior engineers rated it wrong" and
+    # "the reviewers" are the process, not sufferers).
+    people = [
+        m for m in by_label["role"] + by_label["org"] if tokens[m.last].norm not in lx.PROCESS_ROLES
+    ]
     ctx.person_tokens = {i for m in people for i in range(m.first, m.last + 1)}
     ctx.person_segments = {ctx.segment_of[m.first] for m in people} | ctx.role_segments
     generic_only = [m for m in by_label["generic"] if m not in qualified]

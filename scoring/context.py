@@ -122,6 +122,8 @@ def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:
     """'Why', 'Their problem', 'Success metrics': a short label led by a heading word."""
     if not 1 <= len(words) <= 4:
         return False
+    if len(words) > 1 and words[1] in lx.NOT_A_HEADING_SEQUEL:  # "Why care:", "Why AI:"
+        return False
     content = [w for w in words if w not in lx.ENGLISH_STOPWORDS]
     return words[0] in headings or (bool(content) and content[0] in headings)
 

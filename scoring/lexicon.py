@@ -2486,6 +2486,19 @@ TARGETING_CUES = [
     "serving",
     "i'm thinking of",
     "we're talking about",
+    "users were",
+    "user was",
+    "customers were",
+    "matter most",
+    "exists for",
+    "this is for",
+    "it's for",
+    "went narrow",
+    "went with",
+    "i'd go with",
+    "worked for me",
+    "suggestions|assistant|tool|product|feature|app|bot|copilot|service|platform for",
+    "think about the",
 ]
 
 # Verbs and nouns that make a bare number a success measure ("cut it by 30%").
@@ -2985,6 +2998,9 @@ AI_AGENT = frozenset(
 )
 MACHINE_SUBJECTS = frozenset(
     [
+        "assistant",
+        "agent",
+        "copilot",
         "model",
         "models",
         "system",
@@ -3114,8 +3130,11 @@ IMPERATIVE_OPENERS = frozenset(
 )
 # Meta-talk about pains ("identify a pain point", "any specific pain point?") names no pain.
 PAIN_META = frozenset(
-    "identify identifying find finding discover any what which some address state".split()
+    "identify identifying find finding discover any what which some address state understand "
+    "uncover explore learn map".split()
 )
+# "Why care:", "Why AI:", "Why now:" head a paragraph about something other than the pain.
+NOT_A_HEADING_SEQUEL = frozenset("care ai now it this we should".split())
 # People nouns that can suffer a pain named by one word ("users guess", "sellers lose").
 PEOPLE_NOUNS = frozenset(
     "users user customers customer people patients clients buyers sellers shoppers drivers "
