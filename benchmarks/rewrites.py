@@ -76,7 +76,7 @@ def _lower_first(text: str) -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(",;:").rstrip()
-    return text if not text or text[-1] in ".!?" else text + "."
+    return text if not text or text.rstrip("\"')”’")[-1:] in ".!?" else text + "."
 
 
 def _split_label(line: str) -> tuple[str, str] | None:
@@ -195,8 +195,8 @@ def to_prose(text: str) -> str:
     ```
     # x: y
     ```
-    >>> to_prose("Plain prose stays. It has *no* markup.")
-    'Plain prose stays. It has no markup.'
+    >>> to_prose("Plain prose stays. It has *no* markup")
+    'Plain prose stays. It has no markup'
     """
     # Code is left as written: its comments and indentation are not headings and bullets.
     parts = _CODE_FENCE.split(text)
@@ -212,9 +212,14 @@ def _markdown_to_prose(text: str) -> str:
     paragraphs: list[str] = []
     heading: str | None = None
     lines: list[str] = []
+    laid_out = False  # a list item in the current paragraph
 
     def flush() -> None:
-        if heading is not None or lines:
+        if heading is None and len(lines) == 1 and not laid_out:
+            # A plain paragraph is prose already: only a label opening it changes.
+            label = _split_label(lines[0])
+            paragraphs.append(_labelled(*label) if label and label[1] else lines[0])
+        elif heading is not None or lines:
             paragraphs.append(_block(heading, lines))
 
     raw = text.splitlines()
@@ -222,9 +227,10 @@ def _markdown_to_prose(text: str) -> str:
         title = None if not line.strip() else _standalone_heading(line, raw[number + 1 :])
         if not line.strip() or title is not None:
             flush()
-            heading, lines = title, []
+            heading, lines, laid_out = title, [], False
         else:
             lines.append(_content(line))
+            laid_out = laid_out or bool(_LIST_ITEM.match(line))
     flush()
     return "\n\n".join(p for p in paragraphs if p)
 
