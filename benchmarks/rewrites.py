@@ -34,7 +34,8 @@ _ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*(?:\d{1,2}[.)]\s*)?(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•–—]|\d{1,2}[.)]|[a-z][)])\s+(.*)$")
 _LABEL = re.compile(r"^([^\W\d_][\w '’()/&+-]{0,60}?)\s*:\s*(.*)$")
-_CAPITALISED = re.compile(r"^\s*[A-Z](?=[a-z]+\b)")
+_TABLE = re.compile(r"^[ \t]*\|.*\|[ \t]*(?:\n[ \t]*\|.*\|[ \t]*)+$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^[\s|:-]+$")
 _CODE_FENCE = re.compile(r"(```.*?```)", re.DOTALL)
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 _QUESTION_WORDS = frozenset({"who", "why", "what", "how", "when", "where", "which"})
@@ -67,11 +68,6 @@ _SHORT_ITEM_WORDS = 12
 
 def _capitalise_first(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
-
-
-def _lower_first(text: str) -> str:
-    """Lowercase a capitalised first word that now sits mid-sentence ("The goals are grow ...")."""
-    return _CAPITALISED.sub(lambda m: m.group(0).lower(), text, count=1)
 
 
 def _sentence(text: str) -> str:
@@ -112,12 +108,11 @@ def _labelled(label: str, body: str) -> str:
     phrase = _noun_phrase(label)
     if phrase is None:
         return _sentence(f"{label}: {body}" if body else label)
-    return _sentence(f"{phrase} {_lower_first(body)}")
+    return _sentence(f"{phrase} {body}")
 
 
 def _list_phrase(items: list[str]) -> str:
     items = [item.strip().rstrip(".") for item in items]
-    items = items[:1] + [_lower_first(item) for item in items[1:]]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -145,7 +140,9 @@ def _block(heading: str | None, lines: list[str]) -> str:
     body = " ".join(_item_sentence(line) for line in lines)
     if _noun_phrase(heading) is None:
         return _labelled(heading, body)
-    return f"As for the {_lower_label(_PARENTHESIS.sub('', heading))}, {_lower_first(body)}"
+    # Case is left as written ("Rosa", "Etsy"), except the "The" this rewrite put there itself.
+    body = "the " + body[4:] if body.startswith("The ") else body
+    return f"As for the {_lower_label(_PARENTHESIS.sub('', heading))}, {body}"
 
 
 def _standalone_heading(line: str, following: list[str]) -> str | None:
@@ -183,10 +180,12 @@ def to_prose(text: str) -> str:
 
     >>> to_prose("Who: **owner-operators** in the US\\nMetrics: deadhead %; revenue per mile")
     'Who is it for? Owner-operators in the US. The metrics are deadhead %; revenue per mile.'
-    >>> print(to_prose("## Metrics\\n- Week-4 retention\\n- Reps corrected\\n\\n* auto chapters"))
-    The metrics are week-4 retention and reps corrected.
+    >>> print(to_prose("## Metrics\\n- Week-4 retention\\n- reps corrected\\n\\n* auto chapters"))
+    The metrics are Week-4 retention and reps corrected.
     <BLANKLINE>
     auto chapters.
+    >>> to_prose("| Who | Measure |\\n|---|---|\\n| nurses | minutes per note |")
+    'Who is it for? Nurses. The measure is minutes per note.'
     >>> to_prose("Interviewer: Go on.\\nBefore I start: one question")
     'Interviewer: Go on. Before I start: one question.'
     >>> print(to_prose("So: a chat. Measured by:\\n- escalations\\n- misses\\n```\\n# x: y\\n```"))
@@ -207,8 +206,24 @@ def to_prose(text: str) -> str:
     )
 
 
+def _table_to_labels(match: re.Match[str]) -> str:
+    """A markdown table as one ``Header: cell`` line per cell, a paragraph per row."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in match.group(0).splitlines()
+        if not _TABLE_RULE.match(line)
+    ]
+    header, body = rows[0], rows[1:]
+    if not body or any(len(row) != len(header) for row in body):
+        return match.group(0)
+    return "\n\n".join(
+        "\n".join(f"{name}: {cell}" for name, cell in zip(header, row, strict=True) if cell)
+        for row in body
+    )
+
+
 def _markdown_to_prose(text: str) -> str:
-    text = _ITALIC.sub(r"\1", _BOLD.sub("", text))
+    text = _TABLE.sub(_table_to_labels, _ITALIC.sub(r"\1", _BOLD.sub("", text)))
     paragraphs: list[str] = []
     heading: str | None = None
     lines: list[str] = []
