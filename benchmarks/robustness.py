@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from benchmarks import rewrites
 from benchmarks.accuracy import CORPUS_DIR, ELEMENT_LABELS, load_split
 from scoring import Coverage, PromptSpec, Report, analyze
+from scoring.order import order_verdicts as engine_order_verdicts
 
 ORDER_LABELS = ("solution_first", "tech_before_framing")
 LABELS = ELEMENT_LABELS + ORDER_LABELS
@@ -29,25 +30,10 @@ Verdicts = dict[str, bool]
 
 
 def order_verdicts(coverage: Mapping[str, Coverage]) -> Verdicts:
-    """Solution-first and tech-before-framing from element positions, as the labels define them.
-
-    An element comes "before framing" when it is present and the framing elements are not all
-    present, or it starts before the last of them does. The one place the benchmark reads order,
-    so it can later defer to an engine function of the same meaning.
-    """
-
-    def before(element: str, framing: tuple[str, ...]) -> bool:
-        cover = coverage[element]
-        if not cover.present or cover.first_at is None:
-            return False
-        starts = [coverage[e].first_at for e in framing if coverage[e].present]
-        found = [start for start in starts if start is not None]
-        return len(found) < len(framing) or cover.first_at < max(found)
-
-    return {
-        "solution_first": before("solution", ("who", "why")),
-        "tech_before_framing": before("tech", ("who", "why", "metrics")),
-    }
+    """Solution-first and tech-before-framing from element positions (the engine's reading)."""
+    firsts = {name: cover.first_at for name, cover in coverage.items()}
+    verdicts = engine_order_verdicts(firsts)
+    return {label: verdicts[label.replace("_", "-")] for label in ORDER_LABELS}
 
 
 def verdicts(report: Report) -> Verdicts:

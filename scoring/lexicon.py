@@ -569,8 +569,6 @@ GENERIC_PEOPLE = [
             "visitor",
             "subscriber",
             "employee",
-            "account",
-            "holder",
         ]
     ),
     "people",
@@ -2531,6 +2529,9 @@ METRIC_CUES = [
     "benchmark",
     "baseline",
     "okr*",
+    "key number",
+    "number to watch",
+    "the number i'd|i|we",
 ]
 
 # Evaluation of AI output by co-occurrence: a judging verb plus an output or a quality word
