@@ -278,6 +278,7 @@ def print_split(split: str, scored: list[Scored], *, intervals: bool) -> None:
     for kind, (count, fired) in type_fire_rates(scored).items():
         if count:
             print(f"  {kind} answers shown an order flag: {fired}/{count} (target <= 1 in 20)")
+    print_reliability(scored)
     rho = grade_correlation(scored)
     if rho is not None:
         line = f"  Spearman(overall, readers' grade) = {rho:.2f} (target {SPEARMAN_TARGET})"
@@ -285,6 +286,56 @@ def print_split(split: str, scored: list[Scored], *, intervals: bool) -> None:
             lo, hi = bootstrap(scored, lambda sample: grade_correlation(sample) or float("nan"))
             line += f"  95% CI [{lo:.2f}, {hi:.2f}]"
         print(line)
+
+
+TUNED_SPLITS = ("dev", "shaped-dev", "strangers-dev")
+RELIABILITY_BINS = ((0.0, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+
+
+def verdict_outcomes(scored: list[Scored]) -> Iterator[tuple[str, str, float, bool]]:
+    """Every calibrated verdict: (verdict id, basis, confidence, right?)."""
+    for one in scored:
+        labels = one.item["labels"]
+        for element in ELEMENT_LABELS:
+            cover = one.report.coverage[element]
+            yield element, cover.basis, cover.confidence, cover.present == bool(labels[element])
+        for flag in one.report.flags:
+            if flag.id in ERROR_CLAIMS:
+                label, claims = ERROR_CLAIMS[flag.id]
+                yield flag.id, flag.basis, flag.confidence, bool(labels[label]) is claims
+
+
+def calibrate() -> Path:
+    """Count how often each verdict basis was right on the tuned-on splits; write the table."""
+    from scoring import calibration
+
+    table: dict[str, dict[str, list[int]]] = {}
+    for split in TUNED_SPLITS:
+        for verdict, basis, _, right in verdict_outcomes(score_items(load_split(split))):
+            for key in (basis, calibration.ALL):
+                counts = table.setdefault(verdict, {}).setdefault(key, [0, 0])
+                counts[0] += int(right)
+                counts[1] += 1
+    ordered = {v: dict(sorted(b.items())) for v, b in sorted(table.items())}
+    calibration.CALIBRATION_FILE.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
+    return calibration.CALIBRATION_FILE
+
+
+def print_reliability(scored: list[Scored]) -> None:
+    """Stated confidence against observed accuracy, binned (a calibrated engine matches)."""
+    bins = {edges: [0, 0, 0.0] for edges in RELIABILITY_BINS}
+    for _, _, confidence, right in verdict_outcomes(scored):
+        for lo, hi in RELIABILITY_BINS:
+            if lo <= confidence < hi:
+                cell = bins[(lo, hi)]
+                cell[0] += int(right)
+                cell[1] += 1
+                cell[2] += confidence
+    print("  reliability      verdicts  stated  observed")
+    for (lo, hi), (right, seen, total) in bins.items():
+        if seen:
+            label = f"{lo:.1f}-{min(hi, 1.0):.1f}"
+            print(f"    {label:<14}{seen:>8}{total / seen:>8.2f}{right / seen:>10.2f}")
 
 
 def print_errors(label: str, split: str) -> None:
@@ -319,7 +370,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", metavar="LABEL", help="list mistakes for one label")
     parser.add_argument("--split", default="dev", help="split for --errors (dev, strangers-dev)")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="rewrite scoring/calibration.json (tuned splits)"
+    )
     args = parser.parse_args()
+    if args.calibrate:
+        print(f"wrote {calibrate()}")
+        return
     if args.errors:
         print_errors(args.errors, args.split)
         return

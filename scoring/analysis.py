@@ -11,7 +11,7 @@ import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -119,7 +119,12 @@ class Analysis:
     prompt: PromptSpec = field(default_factory=PromptSpec)
     level: str = "pm"
     language: str = "en"
+    trace: _Trace | None = None
     _starts: list[int] | None = None
+
+    def decisions(self) -> list[Decision]:
+        """Every candidate the element detectors kept or rejected, with the reason."""
+        return self.trace.decisions() if self.trace else []
 
     @property
     def words(self) -> int:
@@ -177,9 +182,66 @@ class Analysis:
         return self.prompt.is_ai or self.present("tech")
 
 
-def _span(answer: str, tokens: list[Token], match: Match) -> Span:
+def _span(answer: str, tokens: list[Token], match: Match, basis: str = "") -> Span:
     start, end = tokens[match.first].start, tokens[match.last].end
-    return Span(start, end, answer[start:end])
+    return Span(start, end, answer[start:end], basis)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One candidate an element detector looked at: kept or rejected, and why."""
+
+    element: str
+    span: Span
+    accepted: bool
+    reason: str
+
+
+class _Trace:
+    """Records every detector decision, so evidence can say why it counts (``--explain``)."""
+
+    def __init__(self, answer: str, tokens: list[Token]) -> None:
+        self.answer = answer
+        self.tokens = tokens
+        # Kept raw: spans are built only when someone asks (--explain), not on every answer.
+        self._records: list[tuple[str, Match, bool, str]] = []
+        self._reasons: dict[tuple[str, int, int], str] = {}
+
+    def record(self, element: str, match: Match, accepted: bool, reason: str) -> None:
+        self._records.append((element, match, accepted, reason))
+        if accepted:
+            self._reasons.setdefault((element, match.first, match.last), reason)
+
+    def decisions(self) -> list[Decision]:
+        return [
+            Decision(element, _span(self.answer, self.tokens, match), accepted, reason)
+            for element, match, accepted, reason in self._records
+        ]
+
+    def judge(
+        self, element: str, matches: Iterable[Match], judge: Callable[[Match], tuple[bool, str]]
+    ) -> list[Match]:
+        kept = []
+        for match in matches:
+            accepted, reason = judge(match)
+            self.record(element, match, accepted, reason)
+            if accepted:
+                kept.append(match)
+        return kept
+
+    def accept(self, element: str, matches: list[Match], reason: str) -> list[Match]:
+        for match in matches:
+            self.record(element, match, True, reason)
+        return matches
+
+    def spans(self, element: str, matches: Iterable[Match]) -> list[Span]:
+        """Evidence spans carrying the pattern and the decision that accepted them."""
+        out = []
+        for m in matches:
+            reason = self._reasons.get((element, m.first, m.last), "")
+            basis = f"{m.pattern}: {reason}" if reason else m.pattern
+            out.append(_span(self.answer, self.tokens, m, basis))
+        return out
 
 
 class _WhoDetector:
@@ -220,23 +282,25 @@ class _WhoDetector:
             if listed[number] >= 3 or lx.STAKEHOLDER_WORDS & set(words):
                 self.enumerations.add(number)
 
-    def _excluded(self, match: Match) -> bool:
+    def _exclusion(self, match: Match) -> str | None:
+        """Why this people noun is not the one the product serves, if it is not."""
         ctx = self.ctx
         head = ctx.tokens[match.last].norm
         prev = ctx.before(match.first, 3)
         nxt = ctx.after(match.last, 1)
         if prev and prev[-1] in lx.AI_AGENT:  # "an AI coach", "a virtual assistant" are products
-            return True
+            return "an AI product, not a person"
         if head in lx.AI_ACTOR_HEADS and set(ctx.before(match.first, 4)) & lx.AI_PRODUCT_CUES:
-            return True  # "an AI-powered travel planner", "this assistant would"
+            return "an AI product, not a person"  # "an AI-powered travel planner"
         if ctx.segment_of[match.first] in self.enumerations:
-            return True  # "stakeholders such as patients, doctors, nurses and admins"
+            return "in a list of stakeholders"
         if head in {"agent", "agents"} and not prev:
-            return True
+            return "an AI agent"
         if nxt == ["team"] or bool(set(prev[-2:]) & lx.OWN_TEAM):
-            return True
-        # "user experience", "customer support tickets": the people word modifies a noun.
-        return bool(nxt) and nxt[0] in lx.MODIFIED_HEADS
+            return "the speaker's own team"
+        if nxt and nxt[0] in lx.MODIFIED_HEADS:  # "user experience", "customer tickets"
+            return f"modifies the noun '{nxt[0]}'"
+        return None
 
     def _targeted(self, match: Match) -> bool:
         ctx = self.ctx
@@ -259,56 +323,73 @@ class _WhoDetector:
         nxt = self.ctx.after(match.last, 5)
         return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and content_count(nxt[1:]) >= needed
 
-    def role(self, match: Match) -> bool:
-        if self._excluded(match):
-            return False
-        head = self.ctx.tokens[match.last].norm
+    def judge_role(self, match: Match) -> tuple[bool, str]:
+        """Whether a named role or organisation is the segment served, and why."""
+        excluded = self._exclusion(match)
+        if excluded:
+            return False, excluded
+        targeted = self._targeted(match)
+        if targeted:
+            return True, "explicitly chosen (a cue or a Who heading)"
         if self.strict:
-            return self._targeted(match)
+            return False, "a person in a non-product answer, not chosen as the user"
+        head = self.ctx.tokens[match.last].norm
         if head in lx.PROCESS_ROLES and not self._narrowed_process_role(match):
-            return self._targeted(match)
+            return False, "a team or process role"
         if match.last > match.first:  # "support agents", "small business owners"
-            return True
+            return True, "a narrowed role"
         prev = self.ctx.before(match.first, 1)
-        return (
-            (bool(prev) and is_modifier(prev[0])) or self._clause(match, 1) or self._targeted(match)
-        )
+        if prev and is_modifier(prev[0]):
+            return True, f"narrowed by '{prev[0]}'"
+        if self._clause(match, 1):
+            return True, "narrowed by a clause"
+        return False, "a bare role with nothing narrowing it"
 
-    def generic(self, match: Match) -> bool:
+    def judge_generic(self, match: Match) -> tuple[bool, str]:
+        """Whether 'users', 'people', ... are narrowed into a segment, and why."""
         prev = self.ctx.before(match.first, 1)
         if prev and prev[0] in {"of", "per"}:
-            return False
-        if self._excluded(match):
-            return False
+            return False, "a unit ('per user'), not a segment"
+        excluded = self._exclusion(match)
+        if excluded:
+            return False, excluded
+        modified = bool(prev) and is_modifier(prev[0])
         if self.strict:
-            return self._targeted(match) and bool(prev) and is_modifier(prev[0])
-        return (bool(prev) and is_modifier(prev[0])) or self._clause(match, 2)
+            if self._targeted(match) and modified:
+                return True, "explicitly chosen and narrowed"
+            return False, "generic people in a non-product answer"
+        if modified:
+            return True, f"narrowed by '{prev[0]}'"
+        if self._clause(match, 2):
+            return True, "narrowed by a clause"
+        return False, "generic: says no one in particular"
 
 
-def _is_pain(match: Match, ctx: Context, *, strict: bool) -> bool:
+def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]:
     """A pain counts with a sufferer: a person in its sentence, not the company or the model."""
     prev = ctx.before(match.first, 2)
     if prev and prev[-1] in lx.SUBJECTS_SELF:
-        return False
-    if set(ctx.before(match.first, 4)) & lx.PAIN_META:  # "identify a pain point", "any?"
-        return False
+        return False, "the company's or speaker's trouble"
+    if set(ctx.before(match.first, 4)) & lx.PAIN_META:
+        return False, "talk about finding pains, not a pain"  # "identify a pain point"
     if strict and match.first == match.last and not _sufferer_before(match, ctx):
         # Outside product questions one word ("friction", "delay", "mistakes") is the
         # speaker's or the team's trouble unless someone is named suffering it.
-        return False
-    if set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS:  # "the model is wrong": a failure
-        return False
-    if set(prev) & lx.MACHINE_SUBJECTS:
-        return False
-    if ctx.after(match.last, 1) in (["free"], ["less"]):  # "hassle-free" is a slogan
-        return False
+        return False, "one word with no one named suffering it"
+    if set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS:
+        return False, "the model's failure, not a user's pain"  # "the model is wrong"
+    if ctx.after(match.last, 1) in (["free"], ["less"]):
+        return False, "a slogan ('hassle-free')"
     segment = ctx.segment_of[match.first]
+    if ctx.is_question(segment):
+        return False, "asked, not stated"
     # The sufferer may be named in this sentence or carried over from the one before.
     nearby = (segment - 1, segment) if segment else (segment,)
     # In a non-product answer "you need to" is the generic you, not a sufferer.
     references = lx.USER_REFERENCE - {"you"} if strict else lx.USER_REFERENCE
-    user_ref = any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby)
-    return user_ref and not ctx.is_question(segment)
+    if any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby):
+        return True, "a pain with someone suffering it"
+    return False, "no one named suffering it"
 
 
 def _metric_target_heading(ctx: Context, body: int) -> bool:
@@ -462,10 +543,10 @@ _OPEN_QUOTE = re.compile(r"(?:^|[\s(:])[\"'\u2018\u201c]")
 _CLOSE_QUOTE = re.compile(r"(?<=[^\s(:])[\"'\u2019\u201d](?=[\s.,;:!?)]|$)")
 
 
-def _quoted(match: Match, text: str, tokens: list[Token]) -> bool:
-    """Inside quotation marks: someone else's words ("answers say 'we'd build RAG'")."""
-    start = tokens[match.first].start
-    before = text[text.rfind("\n", 0, start) + 1 : start]
+def _quoted(match: Match, ctx: Context, text: str) -> bool:
+    """Inside quotation marks in its sentence: someone else's words ("they say 'we'd build'")."""
+    start = ctx.tokens[match.first].start
+    before = text[ctx.segments[ctx.segment_of[match.first]].start : start]
     return len(_OPEN_QUOTE.findall(before)) > len(_CLOSE_QUOTE.findall(before))
 
 
@@ -555,19 +636,28 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     strict = prompt.question_type not in PROPOSING
     who_detector = _WhoDetector(ctx, by_label["targeting"], strict=strict)
     who_detector.mark_enumerations(by_label["role"] + by_label["org"] + by_label["generic"])
-    roles = [m for m in by_label["role"] + by_label["org"] if who_detector.role(m)]
-    qualified = [m for m in by_label["generic"] if who_detector.generic(m)]
-    personas = [
-        m
-        for m in by_label["persona"]
-        if tokens[m.first].norm != "meet"
-        or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
-    ]
-    who_heading = [
-        m  # "Target: under 3% unsupported" is a metric target, not an audience
-        for m in heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2)
-        if not _metric_target_heading(ctx, ctx.segment_of[m.first])
-    ]
+    trace = _Trace(answer, tokens)
+    roles = trace.judge("who", by_label["role"] + by_label["org"], who_detector.judge_role)
+    qualified = trace.judge("who", by_label["generic"], who_detector.judge_generic)
+    personas = trace.accept(
+        "who",
+        [
+            m
+            for m in by_label["persona"]
+            if tokens[m.first].norm != "meet"
+            or (m.last + 1 < len(tokens) and text[tokens[m.last + 1].start].isupper())
+        ],
+        "a persona with detail",
+    )
+    who_heading = trace.judge(
+        "who",
+        heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2),
+        lambda m: (
+            (False, "a metric target ('Target: 3%'), not an audience")
+            if _metric_target_heading(ctx, ctx.segment_of[m.first])
+            else (True, "content under a Who heading")
+        ),
+    )
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}
     # Who can suffer a pain: people outside the team ("senior engineers rated it wrong" and
@@ -583,25 +673,32 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     defer_before = _first_indices(by_label["defer_before"])
     defer_after = _first_indices(by_label["defer_after"])
     ml_context = {i for m in by_label["ml_context"] for i in range(m.first, m.last + 1)}
-    tech_terms = [
-        m
-        for m in by_label["tech"]
-        if not _deferred(m, ctx, defer_before, defer_after)
-        and not set(ctx.before(m.first, 2)) & lx.NON_ML_TECH_PREFIXES
-    ]
-    model_words = [
-        m
-        for m in by_label["model_word"]
-        if _is_ml_model_word(
-            m, ctx, ml_context | {i for t in tech_terms for i in (t.first, t.last)}
-        )
-        and not _deferred(m, ctx, defer_before, defer_after)
-    ]
+
+    def judge_tech(m: Match) -> tuple[bool, str]:
+        if _deferred(m, ctx, defer_before, defer_after):
+            return False, "deferred ('before we pick a model')"
+        if set(ctx.before(m.first, 2)) & lx.NON_ML_TECH_PREFIXES:
+            return False, "not machine learning"
+        return True, "an ML technique"
+
+    tech_terms = trace.judge("tech", by_label["tech"], judge_tech)
+    tech_tokens = {i for t in tech_terms for i in (t.first, t.last)}
+
+    def judge_model_word(m: Match) -> tuple[bool, str]:
+        if not _is_ml_model_word(m, ctx, ml_context | tech_tokens):
+            return False, "a non-ML sense ('business model', 'role model')"
+        return judge_tech(m)
+
+    model_words = trace.judge("tech", by_label["model_word"], judge_model_word)
     tech = tech_terms + model_words
 
     # why: a pain with a sufferer (a business goal alone is not the user's problem)
-    why = [m for m in by_label["pain"] if _is_pain(m, ctx, strict=strict)]
-    why += heading_content(ctx, heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3)
+    why = trace.judge("why", by_label["pain"], lambda m: _judge_pain(m, ctx, strict=strict))
+    why += trace.accept(
+        "why",
+        heading_content(ctx, heading_bodies(ctx, text, lx.WHY_HEADINGS, 1), "why", 3),
+        "content under a Why / Problem heading",
+    )
 
     # metrics: named measures, "<noun> rate", "<noun> per <unit>", numbers tied to a
     # measuring verb, or content under a "Success:" heading
@@ -624,9 +721,19 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     ]
     named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]
     under_heading = heading_content(ctx, metric_sections, "metric", 2, lx.MEASURE_NOUNS)
-    metrics = named + numeric + timed + rates + under_heading
+    metrics = (
+        trace.accept("metrics", named, "a named measure")
+        + trace.accept("metrics", numeric, "a number in a measuring sentence")
+        + trace.accept("metrics", timed, "a time in a measuring sentence")
+        + trace.accept("metrics", rates, "a rate named by its noun")
+        + trace.accept("metrics", under_heading, "a measure under a Metrics heading")
+    )
 
-    evaluation = by_label["eval"] + _judged_outputs(ctx, by_label) + _eval_headings(ctx)
+    evaluation = (
+        trace.accept("eval_criteria", by_label["eval"], "evaluation vocabulary")
+        + trace.accept("eval_criteria", _judged_outputs(ctx, by_label), "AI output being judged")
+        + trace.accept("eval_criteria", _eval_headings(ctx), "content under an Evaluation heading")
+    )
 
     proposals = heading_content(
         ctx, heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
@@ -638,25 +745,31 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     if not strict:
         proposing |= heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1)
     echoes = _prompt_words(prompt.text)
-    proposed = [
-        m
-        for m in by_label["solution"] + tech
-        if ctx.segment_of[m.first] in proposing
-        and "for" not in ctx.after(m.last, 2)  # "I'd build this for rural pharmacists"
-        and not _echoes_prompt(m, ctx, echoes)
-        and not _quoted(m, text, tokens)
-        and not _deferred(m, ctx, defer_before, defer_after)
-    ]
+
+    def judge_proposal(m: Match) -> tuple[bool, str]:
+        if ctx.segment_of[m.first] not in proposing:
+            return False, "described or discussed, not proposed by the speaker"
+        if "for" in ctx.after(m.last, 2):
+            return False, "names who it is for ('I'd build this for ...')"
+        if _echoes_prompt(m, ctx, echoes):
+            return False, "restates the prompt's own subject"
+        if _quoted(m, ctx, text):
+            return False, "in quotation marks: someone else's words"
+        if _deferred(m, ctx, defer_before, defer_after):
+            return False, "deferred"
+        return True, "the speaker's proposal"
+
+    proposed = trace.judge("solution", by_label["solution"] + tech, judge_proposal)
     if not strict:
-        proposed += _ai_product_lines(ctx)
-    solution = proposed + proposals
+        proposed += trace.accept("solution", _ai_product_lines(ctx), "a line naming an AI product")
+    solution = proposed + trace.accept("solution", proposals, "content under a Solution heading")
     coverage = {
-        "who": _coverage(spans(who)),
-        "why": _coverage(spans(why)),
-        "metrics": _coverage(spans(metrics)),
-        "eval_criteria": _coverage(spans(evaluation)),
-        "tech": _coverage(spans(tech)),
-        "solution": _coverage(spans(solution)),
+        "who": _coverage(trace.spans("who", who)),
+        "why": _coverage(trace.spans("why", why)),
+        "metrics": _coverage(trace.spans("metrics", metrics)),
+        "eval_criteria": _coverage(trace.spans("eval_criteria", evaluation)),
+        "tech": _coverage(trace.spans("tech", tech)),
+        "solution": _coverage(trace.spans("solution", solution)),
         "tradeoffs": _coverage(spans(by_label["tradeoffs"])),
         "risks": _coverage(spans(by_label["risks"])),
     }
@@ -684,4 +797,5 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         prompt=prompt,
         level=level,
         language=_language(ctx.norms),
+        trace=trace,
     )

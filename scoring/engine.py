@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from scoring import calibration as cal
 from scoring.analysis import Analysis, analyse_text
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
+from scoring.order import ORDER_RULES
 from scoring.prompt_spec import PromptSpec
-from scoring.report import ELEMENTS, LEVELS, Flag, Report, ScorerInfo, Segment, Span, Stats
+from scoring.report import (
+    ELEMENTS,
+    LEVELS,
+    Coverage,
+    Flag,
+    Report,
+    ScorerInfo,
+    Segment,
+    Severity,
+    Span,
+    Stats,
+)
 from scoring.rules import RULES
 from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
@@ -51,8 +66,48 @@ def _flags(analysis: Analysis) -> tuple[Flag, ...]:
             )
     fired = {flag.id for flag in flags}
     silenced = {quiet for loud in fired for quiet in SUPERSEDES.get(loud, ())}
-    kept = [flag for flag in flags if flag.id not in silenced]
+    kept = [_calibrated(flag, analysis) for flag in flags if flag.id not in silenced]
     return tuple(sorted(kept, key=lambda f: (f.severity.rank, f.start, f.id)))
+
+
+def _flag_basis(flag_id: str, analysis: Analysis) -> str:
+    kind = cal.group(analysis.prompt.question_type)
+    if flag_id in ORDER_RULES:
+        _, framing = ORDER_RULES[flag_id]
+        missing = any(not analysis.present(element) for element in framing)
+        return f"{kind}:{'absent' if missing else 'late'}"
+    if flag_id.startswith("missing-"):
+        return f"{kind}:{cal.length_bucket(analysis.words)}"
+    return cal.ALL
+
+
+def _calibrated(flag: Flag, analysis: Analysis) -> Flag:
+    basis = _flag_basis(flag.id, analysis)
+    confidence = cal.confidence(flag.id, basis)
+    tentative = flag.severity is Severity.ERROR and confidence < cal.TENTATIVE_BELOW
+    return replace(flag, basis=basis, confidence=confidence, tentative=tentative)
+
+
+def _reason_key(span: Span) -> str:
+    """'nurses: narrowed by 'shift'' -> 'narrowed by': the kind of decision, not the word."""
+    reason = span.basis.partition(": ")[2] or span.basis
+    return reason.split("'")[0].split("(")[0].strip()
+
+
+def _calibrated_coverage(analysis: Analysis) -> dict[str, Coverage]:
+    kind = cal.group(analysis.prompt.question_type)
+    out = {}
+    for element, cover in analysis.coverage.items():
+        if cover.present:
+            scored = [
+                (cal.confidence(element, _reason_key(s)), _reason_key(s)) for s in cover.evidence
+            ]
+            confidence, basis = max(scored)
+        else:
+            basis = f"absent:{kind}:{cal.length_bucket(analysis.words)}"
+            confidence = cal.confidence(element, basis)
+        out[element] = replace(cover, basis=basis, confidence=confidence)
+    return out
 
 
 def _structure(analysis: Analysis) -> tuple[Segment, ...]:
@@ -101,7 +156,7 @@ def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") ->
     dims = dimensions(analysis, flags)
     score = overall(dims, flags, level)
     return Report(
-        coverage=analysis.coverage,
+        coverage=_calibrated_coverage(analysis),
         flags=flags,
         structure=_structure(analysis),
         dimensions=dims,

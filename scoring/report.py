@@ -45,6 +45,9 @@ class Span:
     start: int
     end: int
     text: str
+    # What matched and the context decision that accepted it ("'support agents': a narrowed
+    # role"); empty for spans that are not element evidence.
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class Coverage:
     present: bool
     evidence: tuple[Span, ...] = ()
     first_at: int | None = None
+    # The kind of evidence behind the verdict, and how often that kind was right on the
+    # labelled corpus (scoring/calibration.py).
+    basis: str = ""
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,8 @@ class Flag:
     # "span": points at the evidence; "answer": about the whole answer (something is absent),
     # so start == end == 0 and evidence is empty: there is no sentence to blame.
     scope: str = "span"
-    # How often a flag with this evidence was right on the labelled corpus (0-1).
+    # The kind of evidence behind the flag, and how often that kind was right (0-1).
+    basis: str = ""
     confidence: float = 1.0
     # Low confidence: shown as "worth checking", costs no points, drives no recommendation.
     tentative: bool = False
@@ -154,6 +162,8 @@ class Report:
                     present=item["present"],
                     evidence=tuple(Span(**span) for span in item["evidence"]),
                     first_at=item["first_at"],
+                    basis=item.get("basis", ""),
+                    confidence=item.get("confidence", 1.0),
                 )
                 for name, item in data["coverage"].items()
             },

@@ -33,7 +33,8 @@ def _sentence(notes: list[str]) -> str:
 
 
 def _has(flags: Sequence[Flag], rule_id: str) -> bool:
-    return any(flag.id == rule_id for flag in flags)
+    """A flag that counts (a tentative one, "worth checking", costs no points)."""
+    return any(flag.id == rule_id and not flag.tentative for flag in flags)
 
 
 def _story(a: Analysis, flags: Sequence[Flag]) -> Dimension:
