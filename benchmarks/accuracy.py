@@ -278,6 +278,8 @@ def print_split(split: str, scored: list[Scored], *, intervals: bool) -> None:
     for kind, (count, fired) in type_fire_rates(scored).items():
         if count:
             print(f"  {kind} answers shown an order flag: {fired}/{count} (target <= 1 in 20)")
+    asking = sum(1 for one in scored if one.report.questions)
+    print(f"  answers where the engine asks instead of asserting: {asking}/{len(scored)}")
     print_reliability(scored)
     rho = grade_correlation(scored)
     if rho is not None:

@@ -14,8 +14,8 @@ from coach.errors import CoachError
 from coach.services.bank import get_bank, get_prompt
 from coach.settings import load_settings
 from question_bank import Bank
-from scoring import LEVELS, PromptSpec, ScoringError, analyze
-from scoring.render import report_text, rules_markdown, rules_text
+from scoring import LEVELS, PromptSpec, ScoringError, analyze, explain, warm_up
+from scoring.render import explain_text, report_text, rules_markdown, rules_text
 
 Subparsers = argparse._SubParsersAction  # the object add_subparsers() returns
 Registrar = Callable[[Subparsers], None]
@@ -48,11 +48,17 @@ def _read_answer(source: str) -> str:
 
 
 def _score_one(args: argparse.Namespace) -> int:
+    warm_up(freeze=True)  # a one-shot process: keep the vocabulary out of the GC's way
     try:
-        report = analyze(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
+        report, decisions = explain(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
     except ScoringError as error:
         raise CoachError(str(error)) from error
-    print(report.to_json(indent=2) if args.json else report_text(report))
+    if args.json:
+        print(report.to_json(indent=2))
+    else:
+        print(report_text(report))
+        if args.explain:
+            print("\n" + explain_text(report, decisions))
     return 0
 
 
@@ -102,6 +108,9 @@ def _register_scoring(subparsers: Subparsers) -> None:
     score.add_argument("--prompt", metavar="ID", help="question-bank prompt id the answer is for")
     score.add_argument("--level", choices=LEVELS, default="pm", help="target level (default pm)")
     score.add_argument("--json", action="store_true", help="print the full report as JSON")
+    score.add_argument(
+        "--explain", action="store_true", help="also print what matched, what was rejected, why"
+    )
     score.add_argument(
         "--jsonl", metavar="IN", help="batch: one {id, answer, prompt?, prompt_id?} per line"
     )

@@ -1,7 +1,7 @@
 """Pure-Python analysis of AI-PM interview answers (no Streamlit, database or app imports)."""
 
 from scoring.analysis import warm_up
-from scoring.engine import MAX_WORDS, SCORER_NAME, SCORER_VERSION, analyze
+from scoring.engine import MAX_WORDS, SCORER_NAME, SCORER_VERSION, analyze, explain
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
 from scoring.prompt_spec import PromptSpec
 from scoring.report import (
@@ -39,6 +39,7 @@ __all__ = [
     "Span",
     "UnknownLevelError",
     "analyze",
+    "explain",
     "rule_by_id",
     "warm_up",
 ]

@@ -686,7 +686,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
 
     def judge_model_word(m: Match) -> tuple[bool, str]:
         if not _is_ml_model_word(m, ctx, ml_context | tech_tokens):
-            return False, "a non-ML sense ('business model', 'role model')"
+            return False, "not a technique ('business model', 'ML engineers')"
         return judge_tech(m)
 
     model_words = trace.judge("tech", by_label["model_word"], judge_model_word)

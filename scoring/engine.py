@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from scoring import calibration as cal
-from scoring.analysis import Analysis, analyse_text
+from scoring.analysis import Analysis, Decision, analyse_text
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
 from scoring.order import ORDER_RULES
 from scoring.prompt_spec import PromptSpec
+from scoring.questions import CONFIRMED, apply_confirmations, questions
 from scoring.report import (
     ELEMENTS,
     LEVELS,
@@ -91,7 +93,7 @@ def _calibrated(flag: Flag, analysis: Analysis) -> Flag:
 def _reason_key(span: Span) -> str:
     """'nurses: narrowed by 'shift'' -> 'narrowed by': the kind of decision, not the word."""
     reason = span.basis.partition(": ")[2] or span.basis
-    return reason.split("'")[0].split("(")[0].strip()
+    return reason.split(" '")[0].split(" (")[0].strip()
 
 
 def _calibrated_coverage(analysis: Analysis) -> dict[str, Coverage]:
@@ -131,10 +133,26 @@ def _structure(analysis: Analysis) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") -> Report:
+def explain(
+    answer: str, prompt: PromptSpec | None = None, level: str = "pm"
+) -> tuple[Report, list[Decision]]:
+    """The report plus every candidate the detectors kept or rejected, with the reason."""
+    report = analyze(answer, prompt, level)
+    analysis = analyse_text(answer, prompt or PromptSpec(), level)
+    return report, analysis.decisions()
+
+
+def analyze(
+    answer: str,
+    prompt: PromptSpec | None = None,
+    level: str = "pm",
+    confirmations: Mapping[str, object] | None = None,
+) -> Report:
     """Score one answer: coverage, flags, structure, dimensions, overall and grade.
 
-    Deterministic: the same input always gives the same report.
+    Deterministic: the same input always gives the same report. ``confirmations`` are the
+    learner's answers to the report's questions (``{"who": {"answer": True, "start": 10,
+    "end": 25}}``); they settle those verdicts.
 
     Raises:
         AnswerTooLongError: the answer has more than MAX_WORDS words.
@@ -152,11 +170,16 @@ def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") ->
             raise AnswerTooLongError(words, MAX_WORDS)
     spec = prompt or PromptSpec()
     analysis = analyse_text(answer, spec, level)
+    settled = apply_confirmations(analysis, confirmations) if confirmations else set()
     flags = _flags(analysis)
+    coverage = _calibrated_coverage(analysis)
+    for element in settled:
+        coverage[element] = replace(coverage[element], basis=CONFIRMED, confidence=1.0)
+    asked = tuple(q for q in questions(analysis, coverage) if q.element not in settled)
     dims = dimensions(analysis, flags)
     score = overall(dims, flags, level)
     return Report(
-        coverage=_calibrated_coverage(analysis),
+        coverage=coverage,
         flags=flags,
         structure=_structure(analysis),
         dimensions=dims,
@@ -173,4 +196,5 @@ def analyze(answer: str, prompt: PromptSpec | None = None, level: str = "pm") ->
         scorer=ScorerInfo(SCORER_NAME, SCORER_VERSION),
         prompt_id=spec.id,
         question_type=spec.question_type,
+        questions=asked,
     )

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from scoring.analysis import Decision
 from scoring.report import DIMENSIONS, ELEMENTS, Report
 from scoring.rules import RULES
 
 _MARK = {"error": "x", "warning": "!", "info": "i"}
+
+
+def explain_text(report: Report, decisions: list[Decision]) -> str:
+    """Why each verdict came out as it did: what matched, what was rejected and why."""
+    lines = ["Why (coach score --explain):", f"  question type: {report.question_type}"]
+    for element in ELEMENTS:
+        cover = report.coverage[element]
+        verdict = "present" if cover.present else "absent"
+        basis = cover.basis or "-"
+        lines.append(f"  {element}: {verdict} (basis: {basis}, confidence {cover.confidence:.2f})")
+        for decision in (d for d in decisions if d.element == element):
+            mark = "+" if decision.accepted else "-"
+            quote = _clip(decision.span.text, 40)
+            at = decision.span.start
+            lines.append(f"      {mark} \u201c{quote}\u201d at {at}: {decision.reason}")
+    lines.append("  flags:")
+    for flag in report.flags:
+        state = "worth checking" if flag.tentative else flag.severity.value
+        lines.append(
+            f"    {flag.id} [{state}] basis {flag.basis or '-'}, confidence {flag.confidence:.2f}"
+        )
+    for question in report.questions:
+        lines.append(f"  asks: {question.text}")
+    return "\n".join(lines)
 
 
 def report_text(report: Report) -> str:
@@ -14,7 +39,9 @@ def report_text(report: Report) -> str:
     if report.flags:
         lines.append("Flags:")
         for flag in report.flags:
-            lines.append(f"  [{_MARK[flag.severity.value]}] {flag.id}: {flag.message}")
+            mark = "?" if flag.tentative else _MARK[flag.severity.value]
+            note = " (worth checking)" if flag.tentative else ""
+            lines.append(f"  [{mark}] {flag.id}{note}: {flag.message}")
             if flag.evidence:
                 lines.append(
                     f"      at {flag.start}-{flag.end}: \u201c{_clip(flag.evidence)}\u201d"

@@ -122,6 +122,17 @@ class ScorerInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """One yes/no question about an element verdict the engine is unsure of."""
+
+    element: str
+    text: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the engine says about one answer."""
 
@@ -139,6 +150,8 @@ class Report:
     # What kind of question was judged (product_design, metrics, ai_evaluation, strategy,
     # concept, behavioral, estimation): each kind has its own expectations and rules.
     question_type: str = "product_design"
+    # Where the engine is unsure of who / why / metrics it asks instead of asserting.
+    questions: tuple[Question, ...] = ()
 
     def flag_ids(self) -> list[str]:
         return [flag.id for flag in self.flags]
@@ -182,4 +195,5 @@ class Report:
             prompt_id=data.get("prompt_id"),
             extras=data.get("extras", {}),
             question_type=data.get("question_type", "product_design"),
+            questions=tuple(Question(**q) for q in data.get("questions", ())),
         )

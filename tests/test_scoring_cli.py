@@ -109,3 +109,18 @@ def test_prompt_id_drives_expectations(
     report = json.loads(capsys.readouterr().out)
     assert report["prompt_id"] == prompt.id
     assert "missing-eval-criteria" in {f["id"] for f in report["flags"]}
+
+
+def test_score_explain_prints_what_matched_and_what_was_rejected(tmp_path, capsys) -> None:
+    from coach.cli import main
+
+    answer = tmp_path / "a.txt"
+    answer.write_text(
+        "Our ML engineers improve the user experience. Night-shift nurses lose 40 minutes.",
+        encoding="utf-8",
+    )
+    assert main(["score", str(answer), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "question type: product_design" in out
+    assert "- \u201cuser\u201d at 28: modifies the noun 'experience'" in out
+    assert "+ \u201cnurses\u201d at 58: narrowed by 'shift'" in out

@@ -107,3 +107,34 @@ def test_a_tentative_error_costs_no_points() -> None:
     dims = report.dimensions
     assert overall(dims, [unsure], "pm") == overall(dims, [], "pm")
     assert overall(dims, [sure], "pm") < overall(dims, [], "pm")
+
+
+UNSURE = (
+    "We would predict courier availability with a gradient-boosted model trained on historical "
+    "orders, weather and time of day, and show an honest ETA band instead of a single number. "
+    "The restaurant dashboard would get a prep-time nudge. Success is the on-time rate within "
+    "the promised band, with cancellations as a guardrail. Offline we backtest the ETA model on "
+    "last quarter, online we A/B test against the current estimate, and when the model is "
+    "unsure it widens the band rather than guessing."
+)
+DELIVERY = PromptSpec.from_text("Design an AI feature for a delivery app")
+
+
+def test_an_unsure_verdict_becomes_a_question_and_the_answer_settles_it() -> None:
+    report = analyze(UNSURE, DELIVERY)
+    (who,) = [q for q in report.questions if q.element == "who"]
+    assert who.text == "Is \u201ccourier\u201d who this is for?"
+    assert UNSURE[who.start : who.end] == who.quote
+    yes = {"who": {"answer": True, "start": who.start, "end": who.end}}
+    settled = analyze(UNSURE, DELIVERY, confirmations=yes)
+    assert settled.coverage["who"].present and settled.coverage["who"].confidence == 1.0
+    assert "missing-user" not in settled.flag_ids() and "missing-user" in report.flag_ids()
+    assert not [q for q in settled.questions if q.element == "who"]
+    no = analyze(UNSURE, DELIVERY, confirmations={"who": {"answer": False}})
+    assert not no.coverage["who"].present and no.coverage["who"].confidence == 1.0
+
+
+def test_bad_confirmations_change_nothing() -> None:
+    plain = analyze(UNSURE, DELIVERY)
+    for junk in ({"who": {"answer": True, "start": 5, "end": 10_000}}, {"tech": True}, {"who": 3}):
+        assert analyze(UNSURE, DELIVERY, confirmations=junk).coverage == plain.coverage
