@@ -122,5 +122,5 @@ def test_score_explain_prints_what_matched_and_what_was_rejected(tmp_path, capsy
     assert main(["score", str(answer), "--explain"]) == 0
     out = capsys.readouterr().out
     assert "question type: product_design" in out
-    assert "- \u201cuser\u201d at 28: modifies the noun 'experience'" in out
+    assert "- \u201cuser\u201d at 29: modifies the noun 'experience'" in out
     assert "+ \u201cnurses\u201d at 58: narrowed by 'shift'" in out
