@@ -269,6 +269,8 @@ class _WhoDetector:
         ctx = self.ctx
         cues: dict[int, int] = {}
         for number, segment in enumerate(ctx.segments):
+            if lx.LISTING_CUES.isdisjoint(ctx.words[number]):
+                continue
             for index in range(segment.first_token, segment.last_token):
                 if ctx.norms[index] in lx.LISTING_CUES:
                     cues[number] = index
@@ -475,9 +477,11 @@ def _speaker_proposes(words: list[str], *, strict: bool) -> bool:
     With ``strict`` (answers to questions that do not ask for a product) a modal alone is
     not enough ("we can see that from the logs"): an action verb must follow the speaker.
     """
-    content = [w for w in words if w[:1].isalpha()]
-    if content and content[0] in lx.IMPERATIVE_OPENERS:
+    opener = next((w for w in words if w[:1].isalpha()), "")
+    if opener in lx.IMPERATIVE_OPENERS:
         return True
+    if lx.SPEAKER_WORDS.isdisjoint(words):
+        return False  # no speaker, no proposal: skip the per-word scan
     verbs = lx.PROPOSAL_ACTIONS if strict else lx.PROPOSAL_VERBS
     for i, word in enumerate(words):
         if word in lx.SPEAKER_INTENT and (not strict or set(words[i + 1 : i + 4]) & verbs):
@@ -503,7 +507,7 @@ def _describes(words: list[str]) -> bool:
 
 def _story_proposes(words: list[str]) -> bool:
     """In a story only an explicit proposal of the speaker's counts: 'I proposed a ...'."""
-    return any(
+    return not lx.SPEAKERS.isdisjoint(words) and any(
         word in lx.SPEAKERS and set(words[i + 1 : i + 3]) & lx.STORY_PROPOSALS
         for i, word in enumerate(words)
     )

@@ -32,6 +32,7 @@ def table() -> dict[str, dict[str, list[int]]]:
     return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
 
 
+@cache
 def confidence(verdict: str, basis: str) -> float:
     """Laplace-smoothed share of right calls for this verdict and basis (1.0 if never seen).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 from scoring import calibration as cal
 from scoring.analysis import Analysis, Decision, analyse_text
@@ -90,9 +91,10 @@ def _calibrated(flag: Flag, analysis: Analysis) -> Flag:
     return replace(flag, basis=basis, confidence=confidence, tentative=tentative)
 
 
-def _reason_key(span: Span) -> str:
+@cache
+def _reason_key(basis: str) -> str:
     """'nurses: narrowed by 'shift'' -> 'narrowed by': the kind of decision, not the word."""
-    reason = span.basis.partition(": ")[2] or span.basis
+    reason = basis.partition(": ")[2] or basis
     return reason.split(" '")[0].split(" (")[0].strip()
 
 
@@ -101,10 +103,8 @@ def _calibrated_coverage(analysis: Analysis) -> dict[str, Coverage]:
     out = {}
     for element, cover in analysis.coverage.items():
         if cover.present:
-            scored = [
-                (cal.confidence(element, _reason_key(s)), _reason_key(s)) for s in cover.evidence
-            ]
-            confidence, basis = max(scored)
+            keys = {_reason_key(span.basis) for span in cover.evidence}
+            confidence, basis = max((cal.confidence(element, key), key) for key in keys)
         else:
             basis = f"absent:{kind}:{cal.length_bucket(analysis.words)}"
             confidence = cal.confidence(element, basis)

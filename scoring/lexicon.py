@@ -3119,6 +3119,7 @@ STORY_PROPOSALS = frozenset(
 )
 # Contractions that already say "I intend": "I'd", "we'll", "let's".
 SPEAKER_INTENT = frozenset("i'd we'd i'll we'll let's id wed".split())
+SPEAKER_WORDS = SPEAKERS | SPEAKER_INTENT
 # Verbs that describe what an existing product does ("it helps people organise ...").
 DESCRIBING_VERBS = frozenset(
     "provides helps allows lets offers assists enables gives supports shows".split()

@@ -30,16 +30,18 @@ ASKABLE_REJECTIONS = (
 
 def questions(analysis: Analysis, coverage: Mapping[str, Coverage]) -> tuple[Question, ...]:
     """A question per framing element whose verdict is below the asking confidence."""
+    unsure = [e for e in ASKED_ELEMENTS if coverage[e].confidence < ASK_BELOW]
+    if not unsure or not analysis.words:
+        return ()  # the common case: no decision spans need building
     rejected: dict[str, Span] = {}
     for decision in analysis.decisions():
         askable = decision.reason.startswith(ASKABLE_REJECTIONS)
         if not decision.accepted and askable and decision.span.text.strip():
             rejected.setdefault(decision.element, decision.span)
     found = []
-    for element, template in ASKED_ELEMENTS.items():
+    for element in unsure:
+        template = ASKED_ELEMENTS[element]
         cover = coverage[element]
-        if cover.confidence >= ASK_BELOW or not analysis.words:
-            continue
         span = cover.evidence[0] if cover.present else rejected.get(element)
         if span is None:
             continue
