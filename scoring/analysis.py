@@ -465,6 +465,10 @@ def _judged_outputs(ctx: Context, by_label: dict[str, list[Match]]) -> list[Matc
         objects[ctx.segment_of[match.first]].append(match.first)
     found = []
     for verb in by_label["eval_verb"]:
+        prev, nxt = ctx.before(verb.first, 1), ctx.after(verb.last, 1)
+        named = ctx.norms[verb.first] in {"rate", "rates", "score", "scores"}
+        if named and prev and is_modifier(prev[0]) and nxt[:1] != ["of"]:
+            continue  # "engagement rate", "credit score": a measure's name, not someone judging
         nearby = objects.get(ctx.segment_of[verb.first], ())
         if any(-6 <= i - verb.last <= 10 for i in nearby):
             found.append(verb)
@@ -721,6 +725,7 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         m
         for m in by_label["rate_word"]
         if _is_named_rate(m, ctx)
+        and ctx.after(m.last, 1)[:1] not in (["limit"], ["limits"], ["limiting"])
         and (ctx.tokens[m.first].norm != "per" or ctx.segment_of[m.first] in metric_context)
     ]
     named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]

@@ -1255,6 +1255,21 @@ GUARDRAIL = [
 ]
 
 EVAL_CRITERIA = [
+    "adversarial audit*|test*|set|sets|prompts",
+    "bias audit*",
+    "test|injection|regression|evaluation suite",
+    "fixed|frozen|curated|labelled|labeled set of",
+    "a|one set of # *",
+    "set of benign|adversarial prompts",
+    "blind-rat*",
+    "blind rat*",
+    "blind-rate",
+    "slice|sliced|slicing * by",
+    "per-group|per group accuracy|error|error rates",
+    "replay # *",
+    "checklist per",
+    "overturns|overturned|overturn the|a model|model",
+    "against the|a call|source transcript|document|ground truth",
     "golden set",
     "golden dataset",
     "golden data set",
@@ -2531,6 +2546,16 @@ METRIC_CUES = [
     "okr*",
     "key number",
     "number to watch",
+    "reduc*",
+    "increas*",
+    "decreas*",
+    "improv*",
+    "halv*",
+    "doubl*",
+    "lowered",
+    "lowering",
+    "raised",
+    "raising",
     "the number i'd|i|we",
 ]
 
@@ -2934,6 +2959,13 @@ VAGUE_WORDS = frozenset(
 )
 NOT_A_MEASURE = frozenset(
     [
+        "us",
+        "them",
+        "estimated",
+        "enough",
+        "generally",
+        "usually",
+        "often",
         "the",
         "a",
         "an",
