@@ -86,8 +86,9 @@ def framing(a: Analysis, flags: Sequence[Flag]) -> Dimension:
 def metrics(a: Analysis, flags: Sequence[Flag]) -> Dimension:
     cover = a.coverage["metrics"]
     if not cover.present:
-        if "metrics" not in a.expects and not a.signal("vague_metric"):
-            return Dimension(None, "Metrics were not asked for and not discussed.")
+        asked = "metrics" in a.expects
+        if not asked and (not a.signal("vague_metric") or a.prompt.question_type not in FRAMED):
+            return Dimension(None, "Metrics were not asked for and not named.")
         if a.signal("vague_metric"):
             return Dimension(15, "Only vague measures (engagement, KPIs), no named metric.")
         return Dimension(0, "No success metric named.")
