@@ -110,12 +110,36 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
     remaining = 0
     for number, segment in enumerate(ctx.segments):
         words = ctx.words[number]
-        if _is_heading_words(words, headings) and is_heading(text, segment.start, segment.end):
+        labelled = _is_heading_words(words, headings) and is_heading(
+            text, segment.start, segment.end
+        )
+        if labelled or _is_heading_question(ctx, number, headings):
             remaining = span
+        elif _is_inline_heading(words, headings):  # "The metrics are ...": its own body
+            bodies.add(number)
         elif remaining:
             bodies.add(number)
             remaining -= 1
     return bodies
+
+
+def _is_inline_heading(words: list[str], headings: frozenset[str]) -> bool:
+    """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
+    content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
+    return (
+        len(content) >= 3
+        and content[0] in headings
+        and content[0] in lx.INLINE_HEADINGS  # "the problem is we need revenue" states a goal
+        and content[1] in {"is", "are", "would", "will"}
+    )
+
+
+def _is_heading_question(ctx: Context, number: int, headings: frozenset[str]) -> bool:
+    """A spoken heading: 'Who is it for?', 'Why does it matter?', 'So what's the problem?'."""
+    if not ctx.is_question(number):
+        return False
+    words = [w for w in ctx.words[number] if w not in lx.QUESTION_FILLERS]
+    return 2 <= len(words) <= 7 and any(w in headings for w in words[:4])
 
 
 def _is_heading_words(words: list[str], headings: frozenset[str]) -> bool:

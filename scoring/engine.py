@@ -29,7 +29,7 @@ from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
 
 SCORER_NAME = "aipm-rules"
-SCORER_VERSION = "1.0.0"
+SCORER_VERSION = "2.0.0"
 MAX_WORDS = 20_000
 WORDS_PER_MINUTE = 140  # a calm interview pace
 

@@ -3167,6 +3167,11 @@ PAIN_META = frozenset(
     "identify identifying find finding discover any what which some address state understand "
     "uncover explore learn map".split()
 )
+# Words that may come before a heading said as a sentence ("So our primary metric is ...").
+INLINE_HEADING_LEADS = frozenset("so the our my main primary key first success".split())
+INLINE_HEADINGS = frozenset("metric metrics measure measures kpi kpis north".split())
+# Words that open a spoken heading question without changing it ("So, who is it for?").
+QUESTION_FILLERS = frozenset("so and ok okay now then well first next".split())
 # "Why care:", "Why AI:", "Why now:" head a paragraph about something other than the pain.
 NOT_A_HEADING_SEQUEL = frozenset("care ai now it this we should".split())
 # People nouns that can suffer a pain named by one word ("users guess", "sellers lose").
