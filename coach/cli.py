@@ -14,7 +14,7 @@ from coach.errors import CoachError
 from coach.services.bank import get_bank, get_prompt
 from coach.settings import load_settings
 from question_bank import Bank
-from scoring import LEVELS, PromptSpec, ScoringError, analyze
+from scoring import LEVELS, PromptSpec, Report, ScoringError, analyze
 from scoring.render import report_text, rules_markdown, rules_text
 
 Subparsers = argparse._SubParsersAction  # the object add_subparsers() returns
@@ -47,9 +47,19 @@ def _read_answer(source: str) -> str:
         raise CoachError(f"cannot read {source}: {error.strerror}") from error
 
 
+def _analyze(answer: str, spec: PromptSpec | None, level: str) -> Report:
+    """Score with the scorer COACH_SCORER names (rules by default; the judge falls back)."""
+    settings = load_settings()
+    if settings.scorer == "rules":
+        return analyze(answer, spec, level)
+    from coach.services.judge import scorer_for  # the openai client loads only when asked for
+
+    return scorer_for(settings)(answer, spec or PromptSpec(), level)
+
+
 def _score_one(args: argparse.Namespace) -> int:
     try:
-        report = analyze(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
+        report = _analyze(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
     except ScoringError as error:
         raise CoachError(str(error)) from error
     print(report.to_json(indent=2) if args.json else report_text(report))
@@ -76,7 +86,7 @@ def _score_line(line: str, number: int, level: str) -> dict[str, Any]:
         if not isinstance(item.get("answer"), str):
             raise ValueError('"answer" must be text')
         spec = _prompt_spec(item.get("prompt_id"), item.get("prompt"))
-        report = analyze(item["answer"], spec, item.get("level", level))
+        report = _analyze(item["answer"], spec, item.get("level", level))
     except (ValueError, CoachError) as error:
         return {"id": item_id, "line": number, "error": str(error)}
     return {"id": item_id, **report.to_dict()}

@@ -136,7 +136,8 @@ def gaps(report: Report | None, prompt: Prompt | None, answer: str) -> list[str]
     if prompt is not None and "result" in prompt.moves and not _RESULT.search(answer):
         found.insert(0, "result")  # a story with no ending is the first thing to ask about
     order = list(GAP_QUESTIONS)
-    return sorted(dict.fromkeys(found), key=order.index)
+    # A story is judged by its ending first; otherwise the framing gaps come first.
+    return sorted(dict.fromkeys(found), key=lambda gap: (gap != "result", order.index(gap)))
 
 
 def offline_question(

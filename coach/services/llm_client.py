@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 import openai
+from openai.lib._parsing import type_to_response_format_param
 from pydantic import BaseModel, ValidationError
 
 from coach.errors import LLMNotConfiguredError, LLMUnavailableError
@@ -195,21 +196,20 @@ class LLMClient:
     ) -> tuple[str, Usage]:
         started = self._clock()
         if self._mode == "structured":
-            completion: Any = self._client.chat.completions.parse(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=schema,
-                temperature=0,
-                timeout=timeout,
-            )
+            # The same json_schema request ``chat.completions.parse`` sends; the reply is
+            # validated here instead, so an invalid one keeps its raw text for the re-ask.
+            response_format: Any = type_to_response_format_param(schema)
+            request = messages
         else:
-            completion = self._client.chat.completions.create(
-                model=self.model,
-                messages=_with_json_instruction(messages, schema),  # type: ignore[arg-type]
-                response_format={"type": "json_object"},
-                temperature=0,
-                timeout=timeout,
-            )
+            response_format = {"type": "json_object"}
+            request = _with_json_instruction(messages, schema)
+        completion = self._client.chat.completions.create(
+            model=self.model,
+            messages=request,  # type: ignore[arg-type]
+            response_format=response_format,
+            temperature=0,
+            timeout=timeout,
+        )
         spent = _usage(completion, self._clock() - started)
         choice = completion.choices[0]
         refusal = getattr(choice.message, "refusal", None)
