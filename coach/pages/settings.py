@@ -9,7 +9,7 @@ from coach.services import data_io, demo
 from coach.settings import mask_url
 from coach.ui.frame import cached_bank, current_frame
 from coach.ui.labels import level_label
-from coach.ui.llm import MISSING, SCORER_CHOICE, SCORER_LABELS, scorer_choice
+from coach.ui.llm import MISSING, SCORER_CHOICE, SCORER_LABELS, SCORER_WIDGET, scorer_choice
 from coach.ui.state import flash, show_flash
 from coach.ui.widgets import confirm_action, export_buttons, md_escape
 from scoring import SCORER_VERSION
@@ -54,12 +54,13 @@ if settings.llm_configured:
     )
 else:
     st.info(MISSING, icon=":material/key_off:")
-scorer_choice(frame)
+state[SCORER_WIDGET] = scorer_choice(frame)
 st.radio(
     "Scorer for this session",
     list(SCORER_LABELS),
     format_func=SCORER_LABELS.__getitem__,
-    key=SCORER_CHOICE,
+    key=SCORER_WIDGET,
+    on_change=lambda: state.__setitem__(SCORER_CHOICE, state[SCORER_WIDGET]),
     disabled=not settings.llm_configured,
     help="COACH_SCORER sets the default. Without an endpoint the rules always score.",
 )

@@ -15,7 +15,8 @@ from coach.ui.frame import Frame
 from coach.ui.widgets import md_escape
 from scoring.report import Report
 
-SCORER_CHOICE = "scorer_choice"  # the session's scorer: rules, llm or hybrid
+SCORER_CHOICE = "scorer_choice"  # the session's scorer: rules, llm or hybrid (survives pages)
+SCORER_WIDGET = "settings_scorer"  # the Settings radio (widget state is dropped off-page)
 SCORER_LABELS = {
     "rules": "Rules only (offline, free, deterministic)",
     "llm": "AI judge (falls back to the rules on failure)",
