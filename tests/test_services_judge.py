@@ -478,3 +478,22 @@ def _rules_with_fallback(report: Report) -> Report:
 
     rules = analyze(STRONG_ANSWER if report.stats.words > 60 else WEAK_ANSWER, SPEC, "pm")
     return replace(rules, scorer=replace(rules.scorer, fallback=report.scorer.fallback))
+
+
+def test_the_judge_benchmark_runs_both_sides_or_says_why_not(
+    fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import judge as benchmark
+
+    monkeypatch.setattr("sys.argv", ["benchmarks.judge", "--limit", "2"])
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    benchmark.main()
+    offline = capsys.readouterr().out
+    assert "No LLM endpoint configured" in offline and "rules F1" in offline
+    assert "judge F1" not in offline
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.url)
+    benchmark.main()
+    online = capsys.readouterr().out
+    assert "judge F1" in online and "agree" in online and "tokens per answer" in online
+    assert len(fake_openai.chat_requests()) == 2 * len(benchmark.corpora([]))
