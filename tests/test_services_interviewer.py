@@ -38,7 +38,14 @@ METRIC_REPLY = (
 )
 
 
-def submit(db: Database, user: UserContext, prompt: Prompt, answer: str) -> attempts.AttemptView:
+def submit(
+    db: Database,
+    user: UserContext,
+    prompt: Prompt,
+    answer: str,
+    scorer: interviewer.Scorer | None = None,
+) -> attempts.AttemptView:
+    """Submit an answer started three minutes ago (with the rules, or ``scorer``)."""
     return attempts.submit_answer(
         db,
         user,
@@ -47,6 +54,7 @@ def submit(db: Database, user: UserContext, prompt: Prompt, answer: str) -> atte
         mode="practice",
         level="pm",
         started_at=datetime.now(UTC) - timedelta(minutes=3),
+        scorer=scorer,
     )
 
 

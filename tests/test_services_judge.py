@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from tests.fake_openai import (
     first_sentence,
     verdict,
 )
+from tests.test_services_interviewer import submit
 
 SPEC = PromptSpec(
     text="Your team ships an LLM feature that drafts replies for support agents. "
@@ -370,15 +370,7 @@ def test_verdicts_are_cached_per_user_and_deleted_with_their_data(
     assert second.extras["llm"]["calls"] == 0
     scorer_for(llm_settings, "llm", db=db, user=other_user)(STRONG_ANSWER, SPEC, "pm")
     assert len(fake_openai.chat_requests()) == 2, "another learner's cache is separate"
-    attempts.submit_answer(
-        db,
-        user,
-        prompt=prompt,
-        answer=WEAK_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-    )
+    submit(db, user, prompt, WEAK_ANSWER)
     data_io.delete_all(db, user)
     assert StoredJudgeCache(db, user).get("anything") is None
     with db.session() as session:
@@ -402,16 +394,7 @@ def test_the_answer_is_stored_before_the_call_and_survives_a_dead_endpoint(
 
     fake_openai.push("chat", *[error_reply(503, "down") for _ in range(20)])
     scorer = Scorer("hybrid", settings, client_factory=failing_client)
-    view = attempts.submit_answer(
-        db,
-        user,
-        prompt=prompt,
-        answer=STRONG_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-        scorer=scorer,
-    )
+    view = submit(db, user, prompt, STRONG_ANSWER, scorer)
     assert seen == [view.id], "the attempt was committed before the judge was called"
     assert view.status == "scored" and view.answer == STRONG_ANSWER
     assert view.report is not None and view.report.scorer.name == "aipm-rules"
@@ -424,15 +407,8 @@ def test_tokens_and_cost_are_stored_per_attempt(
     from coach.services.judge import llm_usage
 
     fake_openai.push("chat", reply_with(good_verdict()))
-    view = attempts.submit_answer(
-        db,
-        user,
-        prompt=prompt,
-        answer=STRONG_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-        scorer=scorer_for(llm_settings, "hybrid", db=db, user=user),
+    view = submit(
+        db, user, prompt, STRONG_ANSWER, scorer_for(llm_settings, "hybrid", db=db, user=user)
     )
     usage = llm_usage(db, user)
     assert [(u.attempt_id, u.scorer, u.tokens) for u in usage] == [(view.id, "hybrid", 1150)]

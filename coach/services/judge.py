@@ -292,7 +292,12 @@ def _flags(verdict: Verdict, grounder: Grounder) -> tuple[Flag, ...]:
             evidence=span.text,
             fix=rule.fix,
         )
-    return tuple(sorted(flags.values(), key=lambda f: (f.severity.rank, f.start, f.id)))
+    return _in_report_order(flags.values())
+
+
+def _in_report_order(flags: Iterable[Flag]) -> tuple[Flag, ...]:
+    """The engine's flag order: errors first, then by position."""
+    return tuple(sorted(flags, key=lambda f: (f.severity.rank, f.start, f.id)))
 
 
 def _dimensions(verdict: Verdict, grounder: Grounder) -> tuple[dict[str, Dimension], list[str]]:
@@ -350,7 +355,7 @@ def merge(rules: Report, judge: Report) -> Report:
             disagreements.append(_flag_mark(flag, "raised", "not raised"))
     for flag in extra:
         disagreements.append(_flag_mark(flag, "not raised", "raised"))
-    flags = tuple(sorted((*rules.flags, *extra), key=lambda f: (f.severity.rank, f.start, f.id)))
+    flags = _in_report_order((*rules.flags, *extra))
     clamped = set(judge.extras.get("judge", {}).get("clamped_dimensions", ()))
     dims = {}
     for name in DIMENSIONS:

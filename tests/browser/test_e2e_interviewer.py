@@ -75,6 +75,14 @@ def page(browser: Browser, fake: FakeOpenAI, tmp_path: Path) -> Iterator[Page]:
         context.close()
 
 
+def type_into(page: Page, label: str, text: str) -> None:
+    """Fill a text box and commit it (Ctrl+Enter) before the next click."""
+    box = page.get_by_role("textbox", name=label)
+    box.fill(text)
+    box.press("Control+Enter")
+    wait_idle(page)
+
+
 def test_hybrid_judge_and_follow_ups(page: Page, fake: FakeOpenAI) -> None:
     expect(page.get_by_role("heading", name="Practice", level=1)).to_be_visible()
     choose_prompt(page, framing_prompt_id())
@@ -92,10 +100,7 @@ def test_hybrid_judge_and_follow_ups(page: Page, fake: FakeOpenAI) -> None:
     page.get_by_role("button", name="Continue as an interview").click()
     expect(page.get_by_role("heading", name="Interview", level=1)).to_be_visible()
     expect(page.get_by_text("How would you know it worked?")).to_be_visible()
-    reply = page.get_by_role("textbox", name="Your reply")
-    reply.fill(METRIC_REPLY)
-    reply.press("Control+Enter")
-    wait_idle(page)
+    type_into(page, "Your reply", METRIC_REPLY)
     page.get_by_role("button", name="Answer the follow-up").click()
     expect(page.get_by_text("The whole conversation, scored as one answer")).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
@@ -124,16 +129,10 @@ def test_a_mock_interview_end_to_end(page: Page) -> None:
     for number in range(1, 4):
         expect(page.get_by_text(f"Question {number} of 3").first).to_be_visible()
         expect(page.get_by_test_id("stMetric").filter(has_text="Time left")).to_be_visible()
-        box = page.get_by_role("textbox", name="Your answer")
-        box.fill(ML_FIRST)
-        box.press("Control+Enter")
-        wait_idle(page)
+        type_into(page, "Your answer", ML_FIRST)
         page.get_by_role("button", name="Submit this answer").click()
         expect(page.get_by_text("Interviewer:")).to_be_visible()
-        reply = page.get_by_role("textbox", name="Your reply")
-        reply.fill(METRIC_REPLY)
-        reply.press("Control+Enter")
-        wait_idle(page)
+        type_into(page, "Your reply", METRIC_REPLY)
         page.get_by_role("button", name="Answer and go on").click()
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     expect(page.get_by_text("Red flags that came back")).to_be_visible()
@@ -155,9 +154,7 @@ def test_a_spoken_answer_is_transcribed_and_editable(page: Page, fake: FakeOpenA
     expect(page.get_by_text("words/min (measured)", exact=False)).to_be_visible()
     audio = next(r for r in fake.requests if "/audio/transcriptions" in r.path)
     assert b"RIFF" in audio.raw, "Chromium's recording reached the endpoint as a WAV"
-    box.fill(FAKE_TRANSCRIPT + " To summarise: measure handover time.")
-    box.press("Control+Enter")
-    wait_idle(page)
+    type_into(page, "Your answer", FAKE_TRANSCRIPT + " To summarise: measure handover time.")
     screenshot(page, "15-spoken-answer")
     page.get_by_role("button", name="Submit for feedback").click()
     expect(page.get_by_role("heading", name="Feedback", level=1)).to_be_visible()
