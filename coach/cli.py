@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from coach.errors import CoachError
 from coach.services.bank import get_bank, get_prompt
 from coach.settings import load_settings
@@ -49,7 +51,11 @@ def _read_answer(source: str) -> str:
 
 def _analyze(answer: str, spec: PromptSpec | None, level: str) -> Report:
     """Score with the scorer COACH_SCORER names (rules by default; the judge falls back)."""
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]) for e in error.errors())
+        raise CoachError(f"invalid settings: {problems}") from error
     if settings.scorer == "rules":
         return analyze(answer, spec, level)
     from coach.services.judge import scorer_for  # the openai client loads only when asked for

@@ -135,6 +135,11 @@ def test_hybrid_marks_disagreements_and_records_the_cost(endpoint: FakeOpenAI, s
     request = endpoint.chat_requests()[0]
     assert ML_FIRST in request.messages[-1]["content"]
     assert ML_FIRST not in request.messages[0]["content"]
+    at = goto(at, "coach/pages/progress.py")
+    assert "AI judge usage" in texts(at.subheader)
+    usage = at.dataframe[-1].value  # the last table on Progress
+    assert list(usage["Tokens"]) == [1150] and list(usage["Scorer"]) == ["hybrid"]
+    assert usage["Est. cost (US$)"].iloc[0] == pytest.approx(0.000285)
 
 
 def test_a_dead_endpoint_gives_the_rule_report_with_a_notice(

@@ -368,6 +368,16 @@ def test_verdicts_are_cached_per_user_and_deleted_with_their_data(
     assert second.extras["judge"]["cached"] and not first.extras["judge"]["cached"]
     assert second.coverage == first.coverage and second.overall == first.overall
     assert second.extras["llm"]["calls"] == 0
+    with db.session() as session:
+        from coach.db import repositories as repo
+        from coach.services.judge import cache_key
+
+        stored = repo.get_cached_verdict(
+            session, user_id=user.user_id, key=cache_key(STRONG_ANSWER, SPEC, "pm", "gpt-4o-mini")
+        )
+    audit = json.loads(stored or "{}")
+    assert audit["model"] == "gpt-4o-mini" and audit["judge_version"] == "1.0.0"
+    assert json.loads(audit["raw"])["overall"] == audit["verdict"]["overall"]
     scorer_for(llm_settings, "llm", db=db, user=other_user)(STRONG_ANSWER, SPEC, "pm")
     assert len(fake_openai.chat_requests()) == 2, "another learner's cache is separate"
     submit(db, user, prompt, WEAK_ANSWER)
@@ -429,6 +439,10 @@ def test_coach_score_json_honours_coach_scorer(
     monkeypatch.setattr("sys.stdin", io.StringIO(STRONG_ANSWER))
     assert main(["score", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["scorer"]["name"] == "aipm-rules"
+    monkeypatch.setenv("COACH_SCORER", "gpt")
+    monkeypatch.setattr("sys.stdin", io.StringIO(STRONG_ANSWER))
+    assert main(["score", "-", "--json"]) != 0
+    assert "COACH_SCORER must be one of rules, llm, hybrid" in capsys.readouterr().err
 
 
 def test_old_reports_without_model_or_fallback_still_load() -> None:

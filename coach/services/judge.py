@@ -49,6 +49,7 @@ JUDGE_VERSION = "1.0.0"
 UNGROUNDED_CAP = 40  # the most a dimension scores when no quote from the answer backs it
 DISAGREE_POINTS = 20  # dimension scores this far apart are marked as a disagreement
 MIN_QUOTE_CHARS = 3
+RAW_LIMIT = 20_000  # characters of the raw reply kept for audit
 AnswerScorer = Callable[[str, PromptSpec, str], Report]
 
 ELEMENT_HELP = {
@@ -471,7 +472,15 @@ def judge(
     messages = judge_messages(answer, spec, level, outline)
     reply = client.structured(messages, Verdict, check=check_verdict)
     if cache is not None:
-        cache.put(key, json.dumps({"verdict": reply.value.model_dump(), "mode": reply.mode}))
+        # The raw reply and the model are kept with the verdict, for audit.
+        record = {
+            "verdict": reply.value.model_dump(),
+            "mode": reply.mode,
+            "model": reply.model,
+            "judge_version": JUDGE_VERSION,
+            "raw": reply.raw[:RAW_LIMIT],
+        }
+        cache.put(key, json.dumps(record, ensure_ascii=False))
     return Judgement(reply.value, reply.model, reply.usage, reply.mode)
 
 
