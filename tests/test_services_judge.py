@@ -256,6 +256,10 @@ def test_a_model_without_structured_outputs_gets_json_mode(
     second = fake_openai.chat_requests()[1].json
     assert second["response_format"] == {"type": "json_object"}
     assert '"overall"' in second["messages"][0]["content"], "the schema travels in the prompt"
+    fake_openai.push("chat", reply_with(good_verdict()))
+    assert score(llm_settings).extras["judge"]["mode"] == "json"
+    third = fake_openai.chat_requests()[2].json
+    assert third["response_format"] == {"type": "json_object"}, "the rejection is remembered"
 
 
 def test_no_endpoint_means_the_rules_and_a_plain_reason(data_dir: Path) -> None:

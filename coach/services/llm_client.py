@@ -36,6 +36,8 @@ Message = dict[str, str]
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 4.0
 ERROR_TEXT_LIMIT = 300
+# (base URL, model) pairs that rejected structured outputs: later clients go to JSON mode.
+_JSON_MODE_ENDPOINTS: set[tuple[str | None, str]] = set()
 # Estimated US$ per million (input, output) tokens; a model not listed (a local one) is unpriced.
 PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -138,7 +140,8 @@ class LLMClient:
         self.budget_s = budget_s or settings.llm_budget_s
         self._clock = clock
         self._sleep = sleep
-        self._mode: Mode = "structured"
+        self._endpoint = (settings.openai_base_url, settings.llm_model)
+        self._mode: Mode = "json" if self._endpoint in _JSON_MODE_ENDPOINTS else "structured"
 
     # --- chat with a validated reply ----------------------------------------------------------
 
@@ -171,6 +174,7 @@ class LLMClient:
                 # This model or server has no structured outputs: JSON mode plus validation.
                 logger.info("Structured outputs rejected (%s); using JSON mode", _short(error))
                 self._mode = "json"
+                _JSON_MODE_ENDPOINTS.add(self._endpoint)  # remembered for this process
                 continue
             usage = usage + spent
             try:
