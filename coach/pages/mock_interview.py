@@ -12,7 +12,7 @@ from coach.ui.frame import current_frame
 from coach.ui.labels import format_duration
 from coach.ui.llm import client_factory, session_scorer
 from coach.ui.state import INTERVIEW_ID, INTERVIEW_PAGE, MOCK_ID, TARGET_LEVEL, show_flash
-from coach.ui.widgets import md_escape
+from coach.ui.widgets import md_escape, rule_text
 
 RECOMMENDED = "*recommended*"
 ANSWER_KEY = "mock_answer"
@@ -193,7 +193,7 @@ st.dataframe(
 st.markdown("**Red flags that came back**")
 if summary.recurring_flags:
     for flag_id, count in summary.recurring_flags:
-        st.markdown(f"- `{md_escape(flag_id)}` in {count} answers")
+        st.markdown(f"- **{md_escape(rule_text(flag_id)[0])}** in {count} answers")
 else:
     st.markdown("- None recurred: each answer had its own issues.")
 st.markdown("**What to practise next**")

@@ -32,7 +32,7 @@ from coach.services.templates import render
 from coach.services.users import UserContext
 from question_bank import Bank, Prompt
 from question_bank.selection import recommend_next
-from scoring import PromptSpec, Report, ScoringError, analyze
+from scoring import PromptSpec, Report, ScoringError, analyze, rule_by_id
 
 logger = logging.getLogger(__name__)
 
@@ -554,10 +554,10 @@ def mock_summary(mock: MockView) -> MockSummary:
         )
     scored = [row[2] for row in rows if row[2] is not None]
     recurring = tuple((flag, n) for flag, n in flag_counts.most_common() if n >= 2)
-    practise = [f"{flag}: {fixes[flag]}" for flag, _ in recurring[:3]]
+    practise = [f"{_title(flag)}: {fixes[flag]}" for flag, _ in recurring[:3]]
     if not practise and flag_counts:
         flag = flag_counts.most_common(1)[0][0]
-        practise = [f"{flag}: {fixes[flag]}"]
+        practise = [f"{_title(flag)}: {fixes[flag]}"]
     weakest = min((row for row in rows if row[2] is not None), key=lambda r: r[2], default=None)
     if weakest is not None:
         practise.append(f"Retry the weakest question ({weakest[0]}, {weakest[2]}/100).")
@@ -567,6 +567,13 @@ def mock_summary(mock: MockView) -> MockSummary:
         recurring_flags=recurring,
         practise_next=tuple(practise),
     )
+
+
+def _title(flag_id: str) -> str:
+    try:
+        return rule_by_id(flag_id).title
+    except KeyError:  # a rule retired since the answer was scored
+        return flag_id
 
 
 def _mock_view(

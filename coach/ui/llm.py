@@ -12,7 +12,8 @@ from coach.services.judge import Scorer, scorer_for, scorer_label
 from coach.services.llm_client import LLMClient
 from coach.services.transcription import SpeechStats, speech_stats
 from coach.ui.frame import Frame
-from coach.ui.widgets import md_escape
+from coach.ui.labels import dimension_label, element_label
+from coach.ui.widgets import md_escape, rule_text
 from scoring.report import Report
 
 SCORER_CHOICE = "scorer_choice"  # the session's scorer: rules, llm or hybrid (survives pages)
@@ -86,9 +87,17 @@ def disagreement_marks(report: Report) -> None:
         st.markdown(f"**Rules and AI judge disagree on {len(marks)} point(s)**")
         for mark in marks:
             st.markdown(
-                f"- {md_escape(mark['kind'])} `{md_escape(mark['key'])}`: the rules say "
+                f"- {md_escape(_mark_label(mark['kind'], mark['key']))}: the rules say "
                 f"**{md_escape(mark['rules'])}**, the judge says **{md_escape(mark['judge'])}**"
             )
+
+
+def _mark_label(kind: str, key: str) -> str:
+    if kind == "flag":
+        return f"Red flag “{rule_text(key)[0]}”"
+    if kind == "dimension":
+        return f"{dimension_label(key)} score"
+    return element_label(key)
 
 
 def stats_line(stats: SpeechStats) -> str:
