@@ -102,12 +102,12 @@ def _mark_label(kind: str, key: str) -> str:
 
 def stats_line(stats: SpeechStats) -> str:
     """One caption with pace, fillers and pauses."""
-    basis = "measured" if stats.measured else f"at an assumed {transcription.ASSUMED_WPM} wpm"
     fillers = ", ".join(f"{word} ×{n}" for word, n in sorted(stats.fillers.items())) or "none"
-    parts = [
-        f"{stats.words_per_minute} words/min ({basis})",
-        f"{stats.fillers_per_minute} fillers/min ({fillers})",
-    ]
+    parts = [f"{stats.fillers_per_minute} fillers/min ({fillers})"]
+    if stats.measured:
+        parts.insert(0, f"{stats.words_per_minute} words/min (measured)")
+    else:  # typed text has no pace of its own: the rate assumes a calm one
+        parts[0] += f" at an assumed {transcription.ASSUMED_WPM} words/min"
     if stats.long_pauses is not None:
         parts.append(f"{stats.long_pauses} long pause(s) over {transcription.LONG_PAUSE_S:.0f} s")
     return " · ".join(parts)
