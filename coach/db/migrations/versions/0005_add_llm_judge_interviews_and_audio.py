@@ -1,4 +1,4 @@
-"""Add the LLM judge"s cache and costs, interviews with follow-up turns, mock interviews and
+"""Add the LLM judge's cache and costs, interviews with follow-up turns, mock interviews and
 opted-in audio.
 
 Attempts gain which scorer produced the report and the tokens and estimated cost of the LLM
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = "0005"
 down_revision: str | None = "0002"
