@@ -8,6 +8,8 @@ from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
 from coach.ui.state import (
     BANK_PAGE,
     FEEDBACK_PAGE,
+    INTERVIEW_PAGE,
+    MOCK_PAGE,
     PRACTICE_PAGE,
     PROGRESS_PAGE,
     SETTINGS_PAGE,
@@ -28,6 +30,8 @@ else:
             "Practise": [
                 st.Page(PRACTICE_PAGE, title="Practice", icon=":material/edit_note:", default=True),
                 st.Page(FEEDBACK_PAGE, title="Feedback", icon=":material/fact_check:"),
+                st.Page(INTERVIEW_PAGE, title="Interview", icon=":material/forum:"),
+                st.Page(MOCK_PAGE, title="Mock interview", icon=":material/timer:"),
             ],
             "Review": [
                 st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),

@@ -10,11 +10,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from coach.errors import CoachError
 from coach.services.bank import get_bank, get_prompt
 from coach.settings import load_settings
 from question_bank import Bank
-from scoring import LEVELS, PromptSpec, ScoringError, analyze, explain, warm_up
+from scoring import LEVELS, PromptSpec, Report, ScoringError, analyze, explain, warm_up
 from scoring.render import explain_text, report_text, rules_markdown, rules_text
 
 Subparsers = argparse._SubParsersAction  # the object add_subparsers() returns
@@ -47,10 +49,26 @@ def _read_answer(source: str) -> str:
         raise CoachError(f"cannot read {source}: {error.strerror}") from error
 
 
+def _analyze(answer: str, spec: PromptSpec | None, level: str) -> Report:
+    """Score with the scorer COACH_SCORER names (rules by default; the judge falls back)."""
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]) for e in error.errors())
+        raise CoachError(f"invalid settings: {problems}") from error
+    if settings.scorer == "rules":
+        return analyze(answer, spec, level)
+    from coach.services.judge import scorer_for  # the openai client loads only when asked for
+
+    return scorer_for(settings)(answer, spec or PromptSpec(), level)
+
+
 def _score_one(args: argparse.Namespace) -> int:
     warm_up(freeze=True)  # a one-shot process: keep the vocabulary out of the GC's way
     try:
-        report, decisions = explain(_read_answer(args.file), _prompt_spec(args.prompt), args.level)
+        answer, spec = _read_answer(args.file), _prompt_spec(args.prompt)
+        report = _analyze(answer, spec, args.level)
+        decisions = explain(answer, spec, args.level)[1] if args.explain else []
     except ScoringError as error:
         raise CoachError(str(error)) from error
     if args.json:
@@ -82,7 +100,7 @@ def _score_line(line: str, number: int, level: str) -> dict[str, Any]:
         if not isinstance(item.get("answer"), str):
             raise ValueError('"answer" must be text')
         spec = _prompt_spec(item.get("prompt_id"), item.get("prompt"))
-        report = analyze(item["answer"], spec, item.get("level", level))
+        report = _analyze(item["answer"], spec, item.get("level", level))
     except (ValueError, CoachError) as error:
         return {"id": item_id, "line": number, "error": str(error)}
     return {"id": item_id, **report.to_dict()}

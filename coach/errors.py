@@ -40,3 +40,26 @@ class EmptyAnswerError(CoachError):
 
 class DataImportError(CoachError):
     """An import file is not an aipm-coach JSON export (or is damaged); nothing was imported."""
+
+
+class LLMNotConfiguredError(CoachError):
+    """An LLM feature was asked for but no OpenAI-compatible endpoint is configured."""
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs an OpenAI-compatible endpoint: set OPENAI_API_KEY (OpenAI) or "
+            "OPENAI_BASE_URL (a local server such as Ollama, vLLM or llama.cpp), optionally "
+            "COACH_LLM_MODEL, then restart the app."
+        )
+        self.feature = feature
+
+
+class LLMUnavailableError(CoachError):
+    """The endpoint did not give a usable answer within the time budget."""
+
+    def __init__(self, attempts: int, reason: str) -> None:
+        super().__init__(
+            f"the AI endpoint gave no usable answer after {attempts} call(s): {reason}"
+        )
+        self.attempts = attempts
+        self.reason = reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
@@ -16,6 +16,10 @@ from scoring.report import LEVELS
 
 APP_NAME = "aipm-coach"
 DATABASE_FILE = "coach.db"
+ScorerName = Literal["rules", "llm", "hybrid"]
+SCORER_NAMES: tuple[str, ...] = get_args(ScorerName)
+DEFAULT_LLM_MODEL = "gpt-4o-mini"
+DEFAULT_TRANSCRIPTION_MODEL = "whisper-1"
 
 
 class Settings(BaseModel):
@@ -28,6 +32,10 @@ class Settings(BaseModel):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     default_level: str = "pm"
+    scorer: ScorerName = "rules"
+    llm_model: str = DEFAULT_LLM_MODEL
+    transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
+    llm_budget_s: float = 20.0
 
     @field_validator("default_level")
     @classmethod
@@ -40,6 +48,27 @@ class Settings(BaseModel):
         # The URL of a server database may embed a password: never print it.
         for name, value in super().__repr_args__():
             yield name, (mask_url(value) if name == "database_url" else value)
+
+    @field_validator("scorer", mode="before")
+    @classmethod
+    def _known_scorer(cls, value: object) -> object:
+        if isinstance(value, str) and value.lower() not in SCORER_NAMES:
+            raise ValueError(
+                f"COACH_SCORER must be one of {', '.join(SCORER_NAMES)}, not {value!r}"
+            )
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("llm_budget_s")
+    @classmethod
+    def _positive_budget(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("COACH_LLM_BUDGET_S must be a positive number of seconds")
+        return value
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether an OpenAI-compatible endpoint can be reached: a key, or a local base URL."""
+        return self.openai_api_key is not None or self.openai_base_url is not None
 
     @property
     def uses_sqlite(self) -> bool:
@@ -92,4 +121,9 @@ def load_settings(
         openai_api_key=SecretStr(api_key) if api_key else None,
         openai_base_url=lookup("OPENAI_BASE_URL", "base_url"),
         default_level=(lookup("COACH_LEVEL") or "pm").lower(),
+        scorer=lookup("COACH_SCORER") or "rules",
+        llm_model=lookup("COACH_LLM_MODEL", "model") or DEFAULT_LLM_MODEL,
+        transcription_model=lookup("COACH_TRANSCRIPTION_MODEL", "transcription_model")
+        or DEFAULT_TRANSCRIPTION_MODEL,
+        llm_budget_s=lookup("COACH_LLM_BUDGET_S") or 20.0,
     )

@@ -641,7 +641,9 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         return [_span(answer, tokens, m) for m in matches]
 
     # who
-    strict = prompt.question_type not in PROPOSING
+    # Strict reading where the question does not ask for a user (stories, concepts, metrics
+    # prompts that do not expect one): people there are characters, not a chosen segment.
+    strict = prompt.question_type not in PROPOSING and "who" not in prompt.expects
     who_detector = _WhoDetector(ctx, by_label["targeting"], strict=strict)
     who_detector.mark_enumerations(by_label["role"] + by_label["org"] + by_label["generic"])
     trace = _Trace(answer, tokens)

@@ -117,8 +117,13 @@ class Stats:
 
 @dataclass(frozen=True, slots=True)
 class ScorerInfo:
+    """What produced a report: ``aipm-rules``, ``llm`` or ``hybrid``, the model if any, and
+    why the requested scorer fell back to the rules (None when it did not)."""
+
     name: str
     version: str
+    model: str | None = None
+    fallback: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

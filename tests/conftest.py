@@ -21,6 +21,7 @@ from coach.db.database import Database, open_database
 from coach.services.users import UserContext, create_user, local_learner
 from coach.settings import Settings, load_settings
 from question_bank import Bank, Prompt, load_bank
+from tests.fake_openai import FakeOpenAI, running_fake
 
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = int(os.environ.get("AIPM_TEST_POSTGRES_PORT", "5432"))
@@ -206,3 +207,27 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COACH_DATA_DIR", str(tmp_path_factory.mktemp("coach-data")))
         yield
+
+
+# --- a fake OpenAI-compatible endpoint ---------------------------------------------------------
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A fake OpenAI-compatible server on 127.0.0.1 (real socket) for this test."""
+    with running_fake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def llm_settings(fake_openai: FakeOpenAI, data_dir: Path) -> Settings:
+    """Settings pointing the LLM features at the fake server, with a short time budget."""
+    return load_settings(
+        environ={
+            "COACH_DATA_DIR": str(data_dir),
+            "OPENAI_BASE_URL": fake_openai.url,
+            "OPENAI_API_KEY": "sk-test-not-a-real-key",
+            "COACH_LLM_MODEL": "gpt-4o-mini",
+            "COACH_LLM_BUDGET_S": "3",
+        }
+    )

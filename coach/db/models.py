@@ -10,12 +10,15 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -34,6 +37,8 @@ NAMING_CONVENTION = {
 ROLES: tuple[str, ...] = ("learner", "mentor", "admin")
 MODES: tuple[str, ...] = ("practice", "timed")
 STATUSES: tuple[str, ...] = ("pending", "scored", "not_scored")
+INTERVIEW_STATUSES: tuple[str, ...] = ("open", "scored", "not_scored")
+QUESTION_SOURCES: tuple[str, ...] = ("bank", "gap", "llm")
 DIMENSION_COLUMNS: tuple[str, ...] = (
     "framing",
     "metrics",
@@ -142,6 +147,10 @@ class Attempt(Base):
     report: Mapped[str | None] = mapped_column(Text)
     previous_report: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Which scorer produced the report (aipm-rules, llm, hybrid) and what the LLM part cost.
+    scorer_name: Mapped[str | None] = mapped_column(String(16))
+    llm_tokens: Mapped[int | None] = mapped_column(Integer)
+    llm_cost_usd: Mapped[float | None] = mapped_column(Float)
 
     user: Mapped[User] = relationship(back_populates="attempts")
     flags: Mapped[list[AttemptFlag]] = relationship(
@@ -173,3 +182,104 @@ class AttemptFlag(Base):
     submitted_at: Mapped[datetime]
 
     attempt: Mapped[Attempt] = relationship(back_populates="flags")
+
+
+class Interview(Base):
+    """A feedback turned into a conversation: the attempt, then the interviewer's follow-ups.
+
+    The whole exchange is scored as one answer (``report``); in a mock interview ``mock_id``
+    ties it to the session.
+    """
+
+    __tablename__ = "interviews"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", INTERVIEW_STATUSES), name="status"),
+        Index("ix_interviews_user_id_attempt_id", "user_id", "attempt_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    mock_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mock_interviews.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    overall: Mapped[int | None] = mapped_column(Integer)
+    report: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    turns: Mapped[list[InterviewTurn]] = relationship(
+        back_populates="interview",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="InterviewTurn.position",
+    )
+
+
+class InterviewTurn(Base):
+    """One follow-up question and (once given) the learner's answer to it."""
+
+    __tablename__ = "interview_turns"
+    __table_args__ = (
+        CheckConstraint(_one_of("source", QUESTION_SOURCES), name="source"),
+        UniqueConstraint("interview_id", "position", name="uq_interview_turns_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    targets: Mapped[str | None] = mapped_column(String(40))
+    answer: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(default=utc_now)
+    answered_at: Mapped[datetime | None]
+
+    interview: Mapped[Interview] = relationship(back_populates="turns")
+
+
+class MockInterview(Base):
+    """A chained, timed session of 3-5 prompts with follow-ups between them."""
+
+    __tablename__ = "mock_interviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    prompt_ids: Mapped[str] = mapped_column(Text)  # comma-separated, in order
+    chosen_by: Mapped[str] = mapped_column(String(80))  # "recommended" or a category slug
+    level: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+
+
+class JudgeCacheEntry(Base):
+    """A validated judge verdict, by (answer, prompt, level, model, judge version) digest.
+
+    Kept per user so that deleting a learner's data deletes the verdicts quoting their words.
+    """
+
+    __tablename__ = "judge_cache"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_judge_cache_user_id_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AttemptAudio(Base):
+    """The recording of a spoken answer, stored only when the learner opted in."""
+
+    __tablename__ = "attempt_audio"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    mime: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

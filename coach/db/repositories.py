@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from coach.db.models import DIMENSION_COLUMNS, Attempt, AttemptFlag, User
+from coach.db.models import (
+    DIMENSION_COLUMNS,
+    Attempt,
+    AttemptAudio,
+    AttemptFlag,
+    Interview,
+    InterviewTurn,
+    JudgeCacheEntry,
+    MockInterview,
+    User,
+)
 
 # --- users -----------------------------------------------------------------------------------
 
@@ -127,9 +137,7 @@ def flag_ids_by_attempt(
     return dict(flags)
 
 
-def score_rows(
-    session: Session, *, user_id: int, include_demo: bool = True
-) -> Sequence[Row[Any]]:
+def score_rows(session: Session, *, user_id: int, include_demo: bool = True) -> Sequence[Row[Any]]:
     """Return one row of score columns per attempt, oldest first (the progress charts' data)."""
     query = select(
         Attempt.id,
@@ -201,9 +209,7 @@ def flags_per_week(
 def attempts_for_export(session: Session, *, user_id: int) -> Sequence[Attempt]:
     """Return every attempt of the user (full rows), oldest first."""
     return session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == user_id)
-        .order_by(Attempt.submitted_at, Attempt.id)
+        select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.submitted_at, Attempt.id)
     ).all()
 
 
@@ -219,8 +225,15 @@ def attempt_identities(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
 def attempt_ids_to_rescore(
     session: Session, *, user_id: int, scorer_version: str | None
 ) -> list[int]:
-    """Return ids of the user's attempts scored by another version (all when version is None)."""
-    query = select(Attempt.id).where(Attempt.user_id == user_id)
+    """Return ids of the user's attempts scored by another version (all when version is None).
+
+    Attempts judged by the LLM (or hybrid) keep their judgement: a new rule engine does not
+    replace the report the learner saw from the judge.
+    """
+    query = select(Attempt.id).where(
+        Attempt.user_id == user_id,
+        or_(Attempt.scorer_name.is_(None), Attempt.scorer_name.not_in(("llm", "hybrid"))),
+    )
     if scorer_version is not None:
         query = query.where(
             or_(Attempt.scorer_version.is_(None), Attempt.scorer_version != scorer_version)
@@ -261,9 +274,7 @@ def delete_attempts(
     ids = select(Attempt.id).where(*where)
     # Delete flags explicitly too: a SQLite connection opened elsewhere may have foreign keys off.
     session.execute(
-        delete(AttemptFlag).where(
-            AttemptFlag.user_id == user_id, AttemptFlag.attempt_id.in_(ids)
-        ),
+        delete(AttemptFlag).where(AttemptFlag.user_id == user_id, AttemptFlag.attempt_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     result = session.execute(
@@ -271,3 +282,113 @@ def delete_attempts(
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+
+# --- LLM judge cache, interviews, mock interviews, audio ---------------------------------------
+
+
+def get_cached_verdict(session: Session, *, user_id: int, key: str) -> str | None:
+    """Return the user's cached judge verdict for ``key``, if any."""
+    return session.scalars(
+        select(JudgeCacheEntry.value).where(
+            JudgeCacheEntry.user_id == user_id, JudgeCacheEntry.key == key
+        )
+    ).first()
+
+
+def put_cached_verdict(session: Session, *, user_id: int, key: str, value: str) -> None:
+    """Store (or replace) the user's cached judge verdict for ``key``."""
+    entry = session.scalars(
+        select(JudgeCacheEntry).where(
+            JudgeCacheEntry.user_id == user_id, JudgeCacheEntry.key == key
+        )
+    ).first()
+    if entry is None:
+        session.add(JudgeCacheEntry(user_id=user_id, key=key, value=value))
+    else:
+        entry.value = value
+
+
+def delete_llm_data(session: Session, *, user_id: int) -> None:
+    """Delete the user's cached verdicts, interviews, mock interviews and kept recordings."""
+    # Explicit, like the flags: a SQLite connection opened elsewhere may have foreign keys off.
+    for model in (
+        InterviewTurn,
+        Interview,
+        MockInterview,
+        JudgeCacheEntry,
+        AttemptAudio,
+    ):
+        session.execute(
+            delete(model).where(model.user_id == user_id),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def get_interview(session: Session, *, user_id: int, interview_id: int) -> Interview | None:
+    """Return the user's interview with that id, or None."""
+    return session.scalars(
+        select(Interview).where(Interview.id == interview_id, Interview.user_id == user_id)
+    ).first()
+
+
+def interview_for_attempt(session: Session, *, user_id: int, attempt_id: int) -> Interview | None:
+    """Return the user's latest interview that continues this attempt, or None."""
+    return session.scalars(
+        select(Interview)
+        .where(Interview.user_id == user_id, Interview.attempt_id == attempt_id)
+        .order_by(Interview.id.desc())
+        .limit(1)
+    ).first()
+
+
+def mock_interviews(session: Session, *, user_id: int) -> Sequence[MockInterview]:
+    """Return the user's mock interviews, newest first."""
+    return session.scalars(
+        select(MockInterview)
+        .where(MockInterview.user_id == user_id)
+        .order_by(MockInterview.started_at.desc(), MockInterview.id.desc())
+    ).all()
+
+
+def get_mock_interview(session: Session, *, user_id: int, mock_id: int) -> MockInterview | None:
+    """Return the user's mock interview with that id, or None."""
+    return session.scalars(
+        select(MockInterview).where(MockInterview.id == mock_id, MockInterview.user_id == user_id)
+    ).first()
+
+
+def interviews_of_mock(session: Session, *, user_id: int, mock_id: int) -> list[Interview]:
+    """Return the interviews (one per prompt) of a mock interview, in the order answered."""
+    return list(
+        session.scalars(
+            select(Interview)
+            .where(Interview.user_id == user_id, Interview.mock_id == mock_id)
+            .order_by(Interview.id)
+        )
+    )
+
+
+def get_audio(session: Session, *, user_id: int, attempt_id: int) -> AttemptAudio | None:
+    """Return the kept recording of one of the user's attempts, or None."""
+    return session.scalars(
+        select(AttemptAudio).where(
+            AttemptAudio.user_id == user_id, AttemptAudio.attempt_id == attempt_id
+        )
+    ).first()
+
+
+def llm_usage_rows(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
+    """Return (id, submitted_at, prompt_id, scorer_name, llm_tokens, llm_cost_usd) of the
+    user's attempts scored with an LLM, newest first."""
+    return session.execute(
+        select(
+            Attempt.id,
+            Attempt.submitted_at,
+            Attempt.prompt_id,
+            Attempt.scorer_name,
+            Attempt.llm_tokens,
+            Attempt.llm_cost_usd,
+        )
+        .where(Attempt.user_id == user_id, Attempt.llm_tokens.is_not(None))
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    ).all()

@@ -5,12 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.services import attempts, data_io
+from coach.services import attempts, data_io, interviewer
 from coach.ui.charts import timeline_figure
 from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import element_label, level_label
-from coach.ui.state import FEEDBACK_ATTEMPT, PRACTICE_PAGE, practise, show_flash
+from coach.ui.llm import client_factory, disagreement_marks, scorer_notice, session_scorer
+from coach.ui.state import (
+    FEEDBACK_ATTEMPT,
+    INTERVIEW_ID,
+    INTERVIEW_PAGE,
+    PRACTICE_PAGE,
+    practise,
+    show_flash,
+)
 from coach.ui.widgets import (
     comparison,
     flag_list_html,
@@ -66,7 +74,9 @@ if view.status != "scored" or report is None:
     )
     if st.button("Retry scoring", key="feedback_retry", type="primary"):
         try:
-            retried = attempts.retry_scoring(frame.db, frame.user, view.id)
+            retried = attempts.retry_scoring(
+                frame.db, frame.user, view.id, scorer=session_scorer(frame)
+            )
         except CoachError as error:
             st.error(f"Scoring failed again: {error}")
         else:
@@ -85,7 +95,9 @@ delta = (
     if previous is not None and previous.report is not None
     else None
 )
+scorer_notice(report)
 score_cards(report, delta=delta)
+disagreement_marks(report)
 
 answer_col, flags_col = st.columns([3, 2], gap="large")
 with answer_col:
@@ -123,7 +135,7 @@ if prompt is not None:
     st.subheader("Learn from the prompt")
     prompt_material(prompt)
 
-actions = st.columns([1, 1.4, 3])
+actions = st.columns([1, 1.4, 1.6, 1.4])
 if prompt is not None and actions[0].button(
     "Try again", key="feedback_try_again", type="primary", icon=":material/replay:"
 ):
@@ -136,3 +148,13 @@ actions[1].download_button(
     mime="text/markdown",
     key="feedback_download",
 )
+if actions[2].button("Continue as an interview", key="feedback_interview", icon=":material/forum:"):
+    try:
+        started = interviewer.start_interview(
+            frame.db, frame.user, view.id, bank=frame.bank, client_factory=client_factory(frame)
+        )
+    except CoachError as error:
+        st.error(f"The interview could not start: {error}")
+    else:
+        st.session_state[INTERVIEW_ID] = started.id
+        st.switch_page(INTERVIEW_PAGE)

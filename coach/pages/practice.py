@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from coach.errors import CoachError, EmptyAnswerError
-from coach.services import attempts, selection
+from coach.services import attempts, selection, transcription
 from coach.services.coaching import analyze_draft, phase_nudges
 from coach.ui.frame import current_frame
 from coach.ui.labels import (
@@ -18,6 +18,7 @@ from coach.ui.labels import (
     element_label,
     format_duration,
 )
+from coach.ui.llm import session_scorer, speech_recorder, typed_filler_stats
 from coach.ui.state import (
     ALL,
     ANY_DIFFICULTY,
@@ -123,6 +124,7 @@ def _submit(prompt_id: str) -> None:
             mode="timed" if timer else "practice",
             level=state[TARGET_LEVEL],
             started_at=started,
+            scorer=session_scorer(frame),
         )
     except EmptyAnswerError:
         state[ERROR_KEY] = (
@@ -139,6 +141,11 @@ def _submit(prompt_id: str) -> None:
     except CoachError as error:
         state[ERROR_KEY] = ("error", f"Your answer could not be saved: {error}")
         return
+    recording = state.get("practice_audio")
+    if recording is not None and state.get("practice_keep_audio"):
+        transcription.keep_audio(
+            frame.db, frame.user, view.id, recording.getvalue(), mime=recording.type or "audio/wav"
+        )
     for store in (DRAFTS, STARTED_AT, TIMER_STARTED):
         state[store].pop(prompt_id, None)
     state[ANSWER_KEY] = ""
@@ -314,6 +321,20 @@ if state.get(ANSWER_FOR_KEY) != prompt.id or ANSWER_KEY not in state:
     state[ANSWER_FOR_KEY] = prompt.id
 state[STARTED_AT].setdefault(prompt.id, datetime.now(UTC))
 
+
+def _use_transcript(text: str) -> None:
+    state[ANSWER_KEY] = text
+    state[DRAFTS][prompt.id] = text
+
+
+with st.expander("Answer out loud (record, transcribe, edit)", icon=":material/mic:"):
+    if speech_recorder(frame, key="practice", on_transcript=_use_transcript) is not None:
+        st.checkbox(
+            "Keep the recording with this attempt",
+            key="practice_keep_audio",
+            help="Off by default: the audio is used for the transcript and then dropped.",
+        )
+
 draft = st.text_area(
     "Your answer",
     key=ANSWER_KEY,
@@ -325,6 +346,7 @@ draft = st.text_area(
 state[DRAFTS][prompt.id] = draft or ""
 words = len((draft or "").split())
 st.caption(f"{words} words · about {format_duration(round(words / 2.5))} spoken")
+typed_filler_stats(draft or "")
 
 if (problem := state.pop(ERROR_KEY, None)) is not None:
     kind, message = problem

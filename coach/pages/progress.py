@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coach.services import attempts, demo, progress
+from coach.services import attempts, demo, judge, progress
 from coach.ui.charts import category_heatmap, dimension_trends, flags_per_week, score_over_time
 from coach.ui.frame import current_frame
 from coach.ui.labels import LEVEL_LABELS, LEVELS, STATUS_LABELS
@@ -222,3 +222,29 @@ confirm_action(
 # --- export ------------------------------------------------------------------------------------
 st.subheader("Export")
 export_buttons(frame.db, frame.user, key="progress")
+
+# --- AI judge usage ----------------------------------------------------------------------------
+usage = judge.llm_usage(frame.db, frame.user)
+if usage:
+    st.subheader("AI judge usage")
+    known = [row.cost_usd for row in usage if row.cost_usd is not None]
+    st.caption(
+        f"{sum(row.tokens for row in usage)} tokens over {len(usage)} attempt(s)"
+        + (f" · estimated ${sum(known):.4f} at list prices" if known else "")
+        + " · cached verdicts cost nothing"
+    )
+    st.dataframe(
+        [
+            {
+                "Attempt": row.attempt_id,
+                "When (UTC)": row.submitted_at.strftime("%d %b %Y %H:%M"),
+                "Prompt": row.prompt_id,
+                "Scorer": row.scorer,
+                "Tokens": row.tokens,
+                "Est. cost (US$)": row.cost_usd,
+            }
+            for row in usage
+        ],
+        hide_index=True,
+        key="progress_llm_usage",
+    )

@@ -9,6 +9,7 @@ from coach.services import data_io, demo
 from coach.settings import mask_url
 from coach.ui.frame import cached_bank, current_frame
 from coach.ui.labels import level_label
+from coach.ui.llm import MISSING, SCORER_CHOICE, SCORER_LABELS, SCORER_WIDGET, scorer_choice
 from coach.ui.state import flash, show_flash
 from coach.ui.widgets import confirm_action, export_buttons, md_escape
 from scoring import SCORER_VERSION
@@ -43,6 +44,26 @@ with st.expander("How to change these"):
         "- `COACH_LEVEL`: the default target level (apm, pm or senior).\n\n"
         "Set them in the environment before `coach app`, or in `.streamlit/secrets.toml`."
     )
+
+st.subheader("AI interviewer (optional)")
+if settings.llm_configured:
+    st.markdown(
+        f"Endpoint: `{settings.openai_base_url or 'OpenAI'}` · model "
+        f"`{settings.llm_model}` · transcription `{settings.transcription_model}` · "
+        f"time budget {settings.llm_budget_s:g} s per call (then the rules score it)."
+    )
+else:
+    st.info(MISSING, icon=":material/key_off:")
+state[SCORER_WIDGET] = scorer_choice(frame)
+st.radio(
+    "Scorer for this session",
+    list(SCORER_LABELS),
+    format_func=SCORER_LABELS.__getitem__,
+    key=SCORER_WIDGET,
+    on_change=lambda: state.__setitem__(SCORER_CHOICE, state[SCORER_WIDGET]),
+    disabled=not settings.llm_configured,
+    help="COACH_SCORER sets the default. Without an endpoint the rules always score.",
+)
 
 st.subheader("Question bank")
 st.markdown(

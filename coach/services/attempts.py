@@ -26,7 +26,7 @@ from scoring import AnswerTooLongError, PromptSpec, Report, analyze
 from scoring.report import ELEMENTS, LEVELS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from question_bank import Prompt
 
@@ -112,8 +112,12 @@ def submit_answer(
     level: str,
     started_at: datetime,
     submitted_at: datetime | None = None,
+    scorer: Callable[[str, PromptSpec, str], Report] | None = None,
 ) -> AttemptView:
     """Store the answer, then score it; the stored attempt survives any scorer failure.
+
+    ``scorer`` defaults to the rule engine; the LLM judge (``coach.services.judge.Scorer``,
+    which falls back to the rules itself) is called only after the commit.
 
     Raises:
         EmptyAnswerError: the answer is blank (nothing stored).
@@ -144,7 +148,7 @@ def submit_answer(
         )
         session.add(row)
         session.commit()  # Stored first: from here on the answer cannot be lost.
-        outcome = run_scorer(row)
+        outcome = run_scorer(row, scorer)
         if isinstance(outcome, AnswerTooLongError):
             # The engine counted more words than the pre-check: honour "nothing stored".
             repo.delete_attempts(session, user_id=user.user_id, attempt_id=row.id)
@@ -155,12 +159,18 @@ def submit_answer(
         return to_view(row)
 
 
-def retry_scoring(db: Database, user: UserContext, attempt_id: int) -> AttemptView:
+def retry_scoring(
+    db: Database,
+    user: UserContext,
+    attempt_id: int,
+    *,
+    scorer: Callable[[str, PromptSpec, str], Report] | None = None,
+) -> AttemptView:
     """Score a pending or not-scored attempt again (a scored one is returned unchanged)."""
     with db.session() as session:
         row = _owned(session, user, attempt_id)
         if row.status != "scored":
-            record_outcome(row, run_scorer(row))
+            record_outcome(row, run_scorer(row, scorer))
             session.commit()
         return to_view(row)
 
@@ -283,10 +293,13 @@ def spec_for(row: Attempt) -> PromptSpec:
     return replace(spec, expects=expects) if expects else spec
 
 
-def run_scorer(row: Attempt) -> Report | Exception:
-    """Run the engine on a stored attempt; return the report, or the exception it raised."""
+def run_scorer(
+    row: Attempt, scorer: Callable[[str, PromptSpec, str], Report] | None = None
+) -> Report | Exception:
+    """Run the scorer (default: the engine) on a stored attempt; return the report, or the
+    exception it raised."""
     try:
-        return analyze(row.answer, spec_for(row), row.level)
+        return (scorer or analyze)(row.answer, spec_for(row), row.level)
     except Exception as error:
         # Any scorer bug must leave the answer stored and retryable, never crash the page.
         logger.warning("Scoring attempt %s failed: %s", row.id, error, exc_info=True)
@@ -307,6 +320,11 @@ def apply_report(row: Attempt, report: Report) -> None:
     row.status = "scored"
     row.error = None
     row.scorer_version = report.scorer.version
+    row.scorer_name = report.scorer.name
+    usage = report.extras.get("llm") or {}
+    tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
+    row.llm_tokens = tokens if usage else None
+    row.llm_cost_usd = usage.get("cost_usd")
     row.overall = report.overall
     row.grade = report.grade
     for name in DIMENSION_COLUMNS:

@@ -233,6 +233,7 @@ def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str,
 def delete_all(db: Database, user: UserContext) -> int:
     """Delete every attempt of the user (demo ones included); return how many."""
     with db.session() as session:
+        repo.delete_llm_data(session, user_id=user.user_id)  # verdicts quote the answers too
         count = repo.delete_attempts(session, user_id=user.user_id)
         session.commit()
     return count

@@ -14,6 +14,8 @@ FEEDBACK_PAGE = "coach/pages/feedback.py"
 PROGRESS_PAGE = "coach/pages/progress.py"
 BANK_PAGE = "coach/pages/question_bank.py"
 SETTINGS_PAGE = "coach/pages/settings.py"
+INTERVIEW_PAGE = "coach/pages/interview.py"
+MOCK_PAGE = "coach/pages/mock_interview.py"
 
 # Non-widget keys: they survive page switches (widget keys are dropped when not drawn).
 SELECTED_PROMPT = "selected_prompt_id"
@@ -22,6 +24,8 @@ DRAFTS = "drafts"  # prompt id -> draft text
 STARTED_AT = "started_at"  # prompt id -> aware datetime the learner started this prompt
 TIMER_STARTED = "timer_started"  # prompt id -> aware datetime the timed run started
 FEEDBACK_ATTEMPT = "feedback_attempt_id"
+INTERVIEW_ID = "interview_id"  # the interview the Interview page shows
+MOCK_ID = "mock_interview_id"  # the mock interview in progress
 FLASH = "flash"  # one-shot message shown on the next page drawn: (kind, text)
 ALL = "*"  # "no filter" in a selectbox (None would show as an empty choice once seeded)
 ANY_DIFFICULTY = 0
@@ -36,6 +40,8 @@ def init_state(default_level: str) -> None:
         STARTED_AT: {},
         TIMER_STARTED: {},
         FEEDBACK_ATTEMPT: None,
+        INTERVIEW_ID: None,
+        MOCK_ID: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
