@@ -106,6 +106,15 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def predictions(report: Report) -> dict[str, bool]:
+    """The seven labels as the report says: element presence and the order verdicts."""
+    got = {label: report.coverage[label].present for label in ELEMENT_LABELS}
+    firsts = {name: cover.first_at for name, cover in report.coverage.items()}
+    verdicts = order_verdicts(firsts)
+    got.update({label: verdicts[flag] for label, flag in ORDER_LABELS.items()})
+    return got
+
+
 @dataclass(frozen=True)
 class Scored:
     """One labelled answer with what the engine said about it."""
@@ -115,11 +124,7 @@ class Scored:
 
     @property
     def got(self) -> dict[str, bool]:
-        got = {label: self.report.coverage[label].present for label in ELEMENT_LABELS}
-        firsts = {name: cover.first_at for name, cover in self.report.coverage.items()}
-        verdicts = order_verdicts(firsts)
-        got.update({label: verdicts[flag] for label, flag in ORDER_LABELS.items()})
-        return got
+        return predictions(self.report)
 
     def shown_errors(self) -> set[str]:
         return {f.id for f in self.report.flags if f.severity.value == "error" and not f.tentative}

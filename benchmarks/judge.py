@@ -1,7 +1,7 @@
 """Rule engine vs LLM judge on the labelled corpora: agreement, accuracy, latency and cost.
 
 Run: ``python -m benchmarks.judge [--limit N] [--corpus PATH ...]``. The corpora are
-tests/corpus/*.jsonl plus /work/shared/corpus/strangers-dev.jsonl when present (records are read,
+tests/corpus/*.jsonl plus ../shared/corpus/strangers-dev.jsonl when present (records are read,
 never copied). The judge side needs an endpoint configured by the person running it
 (``OPENAI_API_KEY`` or ``OPENAI_BASE_URL``, and ``COACH_LLM_MODEL``); without one the script
 says so and reports the rule side only. Per label it prints the rules' and the judge's F1
@@ -16,14 +16,20 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.accuracy import CORPUS_DIR, TARGETS, Counts, predictions
+from benchmarks.accuracy import (
+    CORPUS_DIR,
+    DEFAULT_STRANGERS_DEV,
+    TARGETS,
+    Counts,
+    predictions,
+)
 from coach.errors import CoachError
 from coach.services.judge import judge, verdict_report
 from coach.services.llm_client import LLMClient, Usage
 from coach.settings import load_settings
 from scoring import PromptSpec, analyze
 
-SHARED_CORPUS = Path("/work/shared/corpus/strangers-dev.jsonl")
+SHARED_CORPUS = DEFAULT_STRANGERS_DEV
 LABELS = tuple(TARGETS)
 
 
