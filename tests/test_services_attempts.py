@@ -321,3 +321,25 @@ def test_history_items_come_from_score_columns(
         assert item.overall == view.report.overall
         assert item.flag_ids == tuple(view.report.flag_ids())
         assert item.dimensions == {name: dim.score for name, dim in view.report.dimensions.items()}
+
+
+def test_a_flag_worth_checking_is_shown_but_not_counted(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    from dataclasses import replace
+
+    view = _submit(db, user, prompt, WEAK_ANSWER)
+    assert view.report is not None
+    unsure_id = view.report.flags[0].id
+    unsure = replace(view.report, flags=(replace(view.report.flags[0], tentative=True),))
+    with db.session() as session:
+        row = session.get(Attempt, view.id)
+        attempts.apply_report(row, unsure)
+        session.commit()
+        counted = session.scalars(
+            select(AttemptFlag.flag_id).where(AttemptFlag.attempt_id == view.id)
+        )
+        assert list(counted) == []
+        stored = attempts.parse_report(session.get(Attempt, view.id).report)
+    assert stored is not None
+    assert [(f.id, f.tentative) for f in stored.flags] == [(unsure_id, True)]

@@ -340,7 +340,10 @@ def apply_report(row: Attempt, report: Report) -> None:
             span_end=flag.end,
             submitted_at=row.submitted_at,
         )
+        # A flag the engine is unsure of ("worth checking") is shown on Feedback from the
+        # report but is not a counted red flag: it drives no rates and no recommendation.
         for flag in report.flags
+        if not flag.tentative
     ]
 
 
