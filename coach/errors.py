@@ -15,6 +15,11 @@ class QuestionBankError(CoachError):
         self.problems = problems
 
 
+class InputFileError(CoachError):
+    """A file named on the command line cannot be read (missing, a folder, no permission);
+    the CLI exits 2, like a usage error."""
+
+
 class PromptNotFoundError(CoachError):
     """No prompt with that id in the loaded bank."""
 

@@ -264,3 +264,18 @@ def test_a_database_from_a_newer_app_version_is_refused(settings: Settings) -> N
     db.close()
     with pytest.raises(DatabaseUnavailableError, match="newer version of aipm-coach"):
         open_database(settings)
+
+
+@pytest.mark.parametrize("where", ["data-dir", "parent"])
+def test_a_data_folder_that_is_a_file_says_so(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "coach-data"
+    blocker.write_text("a file where the data folder should be")
+    data_dir = blocker if where == "data-dir" else blocker / "inside"
+    settings = load_settings(environ={"COACH_DATA_DIR": str(data_dir)})
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_database(settings)
+    assert str(caught.value) == (
+        f"Cannot create the data folder {data_dir}: {blocker} is a file, not a folder. "
+        "Set COACH_DATA_DIR to a folder (it is created if missing), or move the file away."
+    )
+    assert blocker.read_text() == "a file where the data folder should be"

@@ -130,6 +130,12 @@ def _prepare_sqlite_folder(url: URL) -> None:
     if path is None:
         return
     folder = path.parent
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DatabaseUnavailableError(
+            f"Cannot create the data folder {folder}: {blocker} is a file, not a folder. "
+            "Set COACH_DATA_DIR to a folder (it is created if missing), or move the file away."
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
