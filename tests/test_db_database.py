@@ -279,3 +279,28 @@ def test_a_data_folder_that_is_a_file_says_so(tmp_path: Path, where: str) -> Non
         "Set COACH_DATA_DIR to a folder (it is created if missing), or move the file away."
     )
     assert blocker.read_text() == "a file where the data folder should be"
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file:coach?mode=memory&uri=true"]
+)
+def test_an_in_memory_database_is_refused_with_a_clear_message(data_dir: Path, url: str) -> None:
+    settings = load_settings(environ={"COACH_DATA_DIR": str(data_dir), "COACH_DATABASE_URL": url})
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_database(settings)
+    message = str(caught.value)
+    assert message.startswith(f"COACH_DATABASE_URL={url} is an in-memory database")
+    assert "sqlite:////path/to/coach.db" in message
+    assert "no such table" not in message
+
+
+def test_an_in_memory_url_is_refused_by_coach_db_upgrade(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    from coach.cli import main
+
+    monkeypatch.setenv("COACH_DATABASE_URL", "sqlite://")
+    assert main(["db", "upgrade"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: COACH_DATABASE_URL=sqlite:// is an in-memory database")

@@ -74,6 +74,7 @@ def open_database(settings: Settings) -> Database:
     """
     url = _parse_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
+        _refuse_in_memory(url, settings.database_url)
         _prepare_sqlite_folder(url)
     try:
         upgrade(url)
@@ -123,6 +124,18 @@ def _sqlite_path(url: URL) -> Path | None:
     if database in ("", ":memory:") or database.startswith("file:"):
         return None
     return Path(database).expanduser().resolve()
+
+
+def _refuse_in_memory(url: URL, raw: str) -> None:
+    # Each pooled connection would get its own empty database ("no such table: users"), and
+    # every answer would vanish with the process: a practice log needs a file. (A SQLite URL
+    # holds no password, so it is quoted as given.)
+    if (url.database or "") in ("", ":memory:") or url.query.get("mode") == "memory":
+        raise DatabaseUnavailableError(
+            f"COACH_DATABASE_URL={raw} is an in-memory database: each connection "
+            "would see an empty one and your answers would vanish when the app stops. Use a "
+            "file, e.g. sqlite:////path/to/coach.db, or leave COACH_DATABASE_URL unset."
+        )
 
 
 def _prepare_sqlite_folder(url: URL) -> None:
