@@ -271,6 +271,53 @@ def test_attempt_markdown_without_a_prompt_or_a_score(
     view = _submit(db, user, prompt, UNUSUAL, T0)
     markdown = data_io.attempt_markdown(view, None)
     assert prompt.text in markdown  # Stored with the attempt.
-    assert "> Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n> =SUM(A1)" in markdown
+    assert "> Nurses 👩‍⚕️ — المشكلة &lt;b&gt;handover&lt;/b&gt;\n> =SUM(A1)" in markdown
     assert "Not scored yet: ZeroDivisionError" in markdown
     assert "## Scores" not in markdown
+
+
+HOSTILE = (
+    "<script>alert('answer')</script> Nurses lose time.\n"
+    "<img src=x onerror=\"alert(1)\"> [click me](javascript:alert(2)) "
+    "![pic](javascript:alert(3)) <javascript:alert(4)> <a href=\"javascript:alert(5)\">a</a>\n"
+    "[ref]: javascript:alert(6)\n"
+    "`<b>code</b>` and \\[escaped](javascript:alert(7)) & more"
+)
+
+
+def test_attempt_markdown_escapes_html_and_neutralises_links(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    hostile_prompt = prompt.model_copy(
+        update={"text": "Design [this](javascript:alert(8)) <b onmouseover=alert(9)>now</b>"}
+    )
+    view = _submit(db, user, hostile_prompt, HOSTILE, T0)
+    markdown = data_io.attempt_markdown(view, hostile_prompt)
+    # A renderer that passes HTML through, as the audit's mentor used.
+    rendered = MarkdownIt("commonmark", {"html": True}).render(markdown)
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.urls: list[str] = []
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            self.urls += [value or "" for name, value in attrs if name in ("href", "src")]
+
+        def handle_data(self, data: str) -> None:
+            self.text += data
+
+    page = Tags()
+    page.feed(rendered)
+    assert {"script", "img", "a", "b"} & set(page.tags) == set(), page.tags
+    assert page.urls == []
+    # The text reads the same: every line of the answer and the prompt is there verbatim.
+    for line in [*HOSTILE.splitlines(), hostile_prompt.text]:
+        assert line in page.text, line

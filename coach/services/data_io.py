@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -253,10 +255,10 @@ def attempt_markdown(attempt: AttemptView, prompt: Prompt | None) -> str:
     title = prompt.text if prompt is not None else (attempt.prompt_text or attempt.prompt_id)
     when = attempt.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"# Practice answer: {attempt.prompt_id}",
+        f"# Practice answer: {md_text(attempt.prompt_id)}",
         "",
         f"*{when} · level {attempt.level} · {attempt.mode} mode"
-        + (f" · category {attempt.category}" if attempt.category else "")
+        + (f" · category {md_text(attempt.category)}" if attempt.category else "")
         + (" · demo data" if attempt.is_demo else "")
         + "*",
         "",
@@ -274,20 +276,35 @@ def attempt_markdown(attempt: AttemptView, prompt: Prompt | None) -> str:
         lines += [
             "## Feedback",
             "",
-            "Not scored yet" + (f": {attempt.error}" if attempt.error else "."),
+            "Not scored yet" + (f": {md_text(attempt.error)}" if attempt.error else "."),
             "",
         ]
         return "\n".join(lines)
     lines += _scores(report) + _coverage(report) + _flags(report)
     if prompt is not None and prompt.follow_ups:
         lines += ["## Follow-up questions to practise", ""]
-        lines += [f"- {question}" for question in prompt.follow_ups] + [""]
-    lines += [f"*Scored by {report.scorer.name} {report.scorer.version}.*", ""]
+        lines += [f"- {md_text(question)}" for question in prompt.follow_ups] + [""]
+    scorer = md_text(f"{report.scorer.name} {report.scorer.version}")
+    lines += [f"*Scored by {scorer}.*", ""]
     return "\n".join(lines)
 
 
+# Text that came from a learner, a custom bank or an imported file: HTML becomes entities and
+# the characters that open links, images, link definitions and code spans are escaped, so a
+# renderer that allows HTML shows the text exactly as typed and runs nothing.
+_MD_LINK_SYNTAX = re.compile(r"([\\`\[\]])")
+_SAFE_ID = re.compile(r"[\w.-]+")
+
+
+def md_text(text: str) -> str:
+    """Return ``text`` for Markdown that renders it literally: no HTML, no links, no code."""
+    return _MD_LINK_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines() or [""])
+    return "\n".join(
+        f"> {md_text(line)}" if line.strip() else ">" for line in text.splitlines() or [""]
+    )
 
 
 def _scores(report: Report) -> list[str]:
@@ -304,7 +321,7 @@ def _scores(report: Report) -> list[str]:
         if dimension is None:
             continue
         score = "not assessed" if dimension.score is None else str(dimension.score)
-        reason = dimension.reason.replace("|", "\\|").replace("\n", " ")
+        reason = md_text(dimension.reason).replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {_DIMENSION_TITLES.get(name, name)} | {score} | {reason} |")
     return [*lines, ""]
 
@@ -323,13 +340,14 @@ def _flags(report: Report) -> list[str]:
         return ["## Red flags", "", "None found.", ""]
     lines = ["## Red flags", ""]
     for flag in report.flags:
-        lines.append(f"### {flag.severity.value.upper()}: `{flag.id}`")
+        shown_id = f"`{flag.id}`" if _SAFE_ID.fullmatch(flag.id) else md_text(flag.id)
+        lines.append(f"### {flag.severity.value.upper()}: {shown_id}")
         lines.append("")
-        lines.append(flag.message)
+        lines.append(md_text(flag.message))
         lines.append("")
         if flag.evidence:
             lines.append(_quote(flag.evidence))
             lines.append("")
-        lines.append(f"**Fix:** {flag.fix}")
+        lines.append(f"**Fix:** {md_text(flag.fix)}")
         lines.append("")
     return lines
