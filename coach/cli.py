@@ -13,6 +13,7 @@ from typing import Any
 
 from coach.errors import CoachError, InputFileError
 from coach.services.bank import get_bank, get_prompt
+from coach.services.records import json_kind
 from coach.settings import load_settings
 from question_bank import Bank
 from scoring import LEVELS, PromptSpec, ScoringError, analyze
@@ -111,28 +112,15 @@ def _score_line(line: str, number: int, level: str) -> dict[str, Any]:
             if (name == "answer" or item.get(name) is not None) and not isinstance(
                 item.get(name), str
             ):
-                raise ValueError(f'"{name}" must be text, got {_json_kind(item.get(name))}')
+                raise ValueError(f'"{name}" must be text, got {json_kind(item.get(name))}')
         if not isinstance(level, str) or level not in LEVELS:
-            raise ValueError(f'"level" must be one of {", ".join(LEVELS)}, got {_json_kind(level)}')
+            raise ValueError(f'"level" must be one of {", ".join(LEVELS)}, got {json_kind(level)}')
         if not answer.strip():
             raise ValueError("empty answer: there is nothing to score")
         report = analyze(answer, _prompt_spec(item.get("prompt_id"), item.get("prompt")), level)
     except (ValueError, CoachError) as error:
         return {"id": item_id, "line": number, "error": str(error)}
     return {"id": item_id, **report.to_dict()}
-
-
-def _json_kind(value: Any) -> str:
-    """Name a JSON value's type the way a person writing the file would."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return repr(value)
 
 
 def _score(args: argparse.Namespace) -> int:

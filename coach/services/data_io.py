@@ -14,19 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 from coach.db import repositories as repo
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, MODES, STATUSES, Attempt
+from coach.db.models import DIMENSION_COLUMNS, Attempt
 from coach.errors import DataImportError
-from coach.services.attempts import AttemptView, apply_report
+from coach.services.attempts import AttemptView
+from coach.services.records import attempt_from_record
 from coach.services.users import UserContext
 from coach.settings import Settings, mask_url
 from scoring import Report
-from scoring.report import DIMENSIONS, LEVELS
+from scoring.report import DIMENSIONS
 
 if TYPE_CHECKING:
     from question_bank import Prompt
 
 EXPORT_FORMAT = "aipm-coach-export"
 EXPORT_VERSION = 1
+MAX_SHOWN_PROBLEMS = 20  # an import error lists this many problems, then counts the rest
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
     "prompt_id",
@@ -128,9 +130,25 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
     """Add the attempts of an export to the user's data, skipping ones already there.
 
     An attempt counts as already there when prompt id, submission time and answer match.
-    All or nothing: a damaged file raises DataImportError and imports nothing.
+    All or nothing: every record is checked first with the rules Submit and the schema
+    enforce; any problem raises DataImportError listing ``record N: field: problem`` lines,
+    and nothing is written.
     """
-    records = _records(payload)
+    rows: list[Attempt] = []
+    problems: list[str] = []
+    for number, record in enumerate(_records(payload), start=1):
+        row, found = attempt_from_record(record, user_id=user.user_id)
+        problems += [f"record {number}: {problem}" for problem in found]
+        if row is not None:
+            rows.append(row)
+    if problems:
+        shown = problems[:MAX_SHOWN_PROBLEMS]
+        more = len(problems) - len(shown)
+        raise DataImportError(
+            "\n".join(
+                [*shown, *([f"... and {more} more"] if more else []), "Nothing was imported."]
+            )
+        )
     with db.session() as session:
         seen = {
             _identity(prompt_id, submitted_at, answer)
@@ -139,8 +157,7 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
             )
         }
         added = skipped = 0
-        for number, record in enumerate(records, start=1):
-            row = _row_from_record(record, user_id=user.user_id, number=number)
+        for row in rows:
             key = _identity(row.prompt_id, row.submitted_at, row.answer)
             if key in seen:
                 skipped += 1
@@ -152,7 +169,7 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
     return ImportResult(added=added, skipped=skipped)
 
 
-def _records(payload: bytes) -> list[dict[str, Any]]:
+def _records(payload: bytes) -> list[Any]:
     try:
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -165,65 +182,9 @@ def _records(payload: bytes) -> list[dict[str, Any]]:
             f"(this app reads version {EXPORT_VERSION}); upgrade aipm-coach."
         )
     attempts = data.get("attempts")
-    if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
+    if not isinstance(attempts, list):
         raise DataImportError("The export's 'attempts' must be a list of objects.")
     return attempts
-
-
-def _row_from_record(record: dict[str, Any], *, user_id: int, number: int) -> Attempt:
-    try:
-        row = Attempt(
-            user_id=user_id,
-            prompt_id=_text(record["prompt_id"]),
-            category=record.get("category"),
-            prompt_text=_text(record.get("prompt_text") or ""),
-            prompt_expects=_text(record.get("prompt_expects") or ""),
-            answer=_text(record["answer"]),
-            mode=_choice(record.get("mode", "practice"), MODES, "mode"),
-            level=_choice(record["level"], LEVELS, "level"),
-            started_at=_aware(record["started_at"]),
-            submitted_at=_aware(record["submitted_at"]),
-            status=_choice(record.get("status", "pending"), STATUSES, "status"),
-            error=record.get("error"),
-            scorer_version=record.get("scorer_version"),
-            is_demo=bool(record.get("is_demo", False)),
-        )
-        report = Report.from_dict(record["report"]) if record.get("report") else None
-        previous = record.get("previous_report")
-        if previous:
-            Report.from_dict(previous)  # Validate before storing.
-            row.previous_report = json.dumps(previous, ensure_ascii=False)
-    except (KeyError, TypeError, ValueError) as error:
-        raise DataImportError(
-            f"Attempt {number} in the file is incomplete or damaged ({type(error).__name__}: "
-            f"{error}); nothing was imported."
-        ) from error
-    if report is not None:
-        status, error_text = row.status, row.error
-        apply_report(row, report)  # Restores score columns and flag rows from the report.
-        row.status, row.error = status, error_text
-    elif row.status == "scored":
-        raise DataImportError(f"Attempt {number} is marked scored but has no report.")
-    return row
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    return value
-
-
-def _choice(value: Any, choices: tuple[str, ...], name: str) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} {value!r} is not one of {', '.join(choices)}")
-    return str(value)
-
-
-def _aware(value: Any) -> datetime:
-    moment = datetime.fromisoformat(_text(value))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {value!r} has no time zone")
-    return moment.astimezone(UTC)
 
 
 def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str, str, str]:
