@@ -32,6 +32,16 @@ class DatabaseUnavailableError(CoachError):
     """The database cannot be opened or migrated; says what to do."""
 
 
+class StorageUnavailableError(DatabaseUnavailableError):
+    """The database failed while in use (server or database gone, file turned read-only);
+    nothing of that use case was stored. ``reason`` says why in plain words; the next use
+    reconnects and checks the schema again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class AccessDeniedError(CoachError):
     """The signed-in user may not see or change this record."""
 

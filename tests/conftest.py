@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,17 @@ WEAK_ANSWER = (
 )
 
 
+def as_plain_user(command: list[str]) -> list[str]:
+    """Return ``command`` so that file permissions apply to it even when the tests run as root
+    (root ignores them; without the DAC capabilities it has to obey them)."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root needs util-linux setpriv to drop CAP_DAC_OVERRIDE"
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--", *command]
+
+
 def _ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
@@ -70,8 +82,14 @@ def _admin_connection() -> psycopg.Connection:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data folder that is also the app's (COACH_DATA_DIR names it), with no
+    other COACH_* or OpenAI setting leaking in from the environment."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("COACH_DATA_DIR", str(folder))
+    for name in ("COACH_DATABASE_URL", "COACH_LEVEL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
 
 
 @pytest.fixture
@@ -111,15 +129,36 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    request.getfixturevalue("postgres_url")  # Skips (or fails on CI) without a server.
-    name = f"aipm_test_{secrets.token_hex(6)}_fresh"
-    with _admin_connection() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield f"{POSTGRES_SERVER}/{name}"
-    with _admin_connection() as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    yield request.getfixturevalue("scratch").url  # Skips (or fails on CI) without a server.
+
+
+class ScratchDatabase:
+    """A PostgreSQL database of its own that a test may drop and create again."""
+
+    def __init__(self) -> None:
+        self.name = f"aipm_test_{secrets.token_hex(6)}_scratch"
+        self.url = f"{POSTGRES_SERVER}/{self.name}"
+
+    def create(self) -> None:
+        with _admin_connection() as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+
+    def drop(self) -> None:
+        with _admin_connection() as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(self.name)
+                )
+            )
+
+
+@pytest.fixture
+def scratch(postgres_url: str) -> Iterator[ScratchDatabase]:
+    """A fresh PostgreSQL database (skips, or fails on CI, without a server)."""
+    database = ScratchDatabase()
+    database.create()
+    yield database
+    database.drop()
 
 
 @pytest.fixture
@@ -142,6 +181,16 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
                 f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE"
             )
     database.close()
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[tuple[Database, UserContext]]:
+    """Open the database the app in ``data_dir`` uses, to check what it stored."""
+    database = open_database(load_settings())
+    try:
+        yield database, local_learner(database)
+    finally:
+        database.close()
 
 
 # --- people and prompts ----------------------------------------------------------------------

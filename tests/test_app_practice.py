@@ -20,13 +20,11 @@ from tests.test_app_support import (
     SCRIPT_ANSWER,
     assert_clean,
     current_page,
-    data_dir_fixture,  # noqa: F401  (fixture)
     framing_prompt_id,
     goto,
     html_bodies,
     new_app,
     plotly_specs,
-    services_fixture,  # noqa: F401  (fixture)
     submit,
     texts,
     values,

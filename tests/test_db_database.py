@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from coach.db.database import Database, head_revision, open_database
 from coach.db.models import Attempt, AttemptFlag, Base, User
 from coach.errors import DatabaseUnavailableError
 from coach.settings import Settings, load_settings
+from tests.conftest import as_plain_user
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -189,13 +189,8 @@ else:
 
 def test_a_read_only_data_folder_says_what_to_do(read_only_folder: Path) -> None:
     if os.geteuid() == 0:
-        # Root ignores file permissions; without the DAC capabilities it has to obey them.
-        setpriv = shutil.which("setpriv")
-        assert setpriv, "running as root needs util-linux setpriv to drop CAP_DAC_OVERRIDE"
-        drop = "-dac_override,-dac_read_search"
-        without_caps = [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--"]
         result = subprocess.run(
-            [*without_caps, sys.executable, "-c", _OPEN_AS_SCRIPT, str(read_only_folder)],
+            as_plain_user([sys.executable, "-c", _OPEN_AS_SCRIPT, str(read_only_folder)]),
             cwd=REPO,
             capture_output=True,
             text=True,
