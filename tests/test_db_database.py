@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -121,31 +120,56 @@ def test_models_match_the_migrations(db: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
+_WRITER_SCRIPT = """
+import sys
+from coach.db.database import open_database
+from coach.db.models import User
+from coach.settings import load_settings
+
+db = open_database(load_settings(environ={"COACH_DATA_DIR": sys.argv[1]}))
+sys.stdout.write("ready\\n")
+sys.stdout.flush()
+sys.stdin.readline()  # both writers start together
+for index in range(40):
+    with db.session() as session:
+        session.add(User(display_name=f"{sys.argv[2]}-{index}", role="learner"))
+        session.commit()
+db.close()
+"""
+
+
 def test_two_processes_writing_at_once_wait_instead_of_failing(settings: Settings) -> None:
-    first, second = open_database(settings), open_database(settings)
-    errors: list[BaseException] = []
-
-    def write(db: Database, name: str) -> None:
-        try:
-            for index in range(40):
-                with db.session() as session:
-                    session.add(User(display_name=f"{name}-{index}", role="learner"))
-                    session.commit()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=write, args=pair) for pair in ((first, "a"), (second, "b"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    open_database(settings).close()  # migrated once, so both writers only write rows
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER_SCRIPT, str(settings.data_dir), name],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
     try:
-        assert errors == []
-        with first.session() as session:
-            assert len(session.scalars(select(User)).all()) == 80
+        for writer in writers:
+            assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+        for writer in writers:
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        results = [writer.communicate(timeout=120) for writer in writers]
     finally:
-        first.close()
-        second.close()
+        for writer in writers:
+            writer.kill()
+    assert [writer.returncode for writer in writers] == [0, 0], [err for _, err in results]
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            names = {user.display_name for user in session.scalars(select(User))}
+        assert names == {f"{name}-{index}" for name in "ab" for index in range(40)}
+    finally:
+        db.close()
 
 
 # --- failures that must read as instructions ------------------------------------------------
