@@ -61,7 +61,8 @@ class Counts:
 
 
 def load_split(split: str) -> list[dict]:
-    """Every answer of a split: ``dev`` pools dev.jsonl and dev2.jsonl (both tuned on)."""
+    """Every answer of a split: all of its ``<split>*.jsonl`` files, so ``dev`` pools dev.jsonl,
+    dev2.jsonl and dev3.jsonl (all tuned on)."""
     items = []
     for path in sorted(CORPUS_DIR.glob(f"{split}*.jsonl")):
         lines = path.read_text(encoding="utf-8").splitlines()
