@@ -8,11 +8,15 @@ skipping them.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -61,6 +65,29 @@ def as_plain_user(command: list[str]) -> list[str]:
     assert setpriv, "running as root needs util-linux setpriv to drop CAP_DAC_OVERRIDE"
     drop = "-dac_override,-dac_read_search"
     return [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--", *command]
+
+
+def run_script_as_plain_user(script: str, *args: str) -> dict[str, Any]:
+    """Run a Python script from the repository as a plain user; return the JSON object its
+    last output line holds (a failing script fails the test with its stderr)."""
+    done = subprocess.run(
+        as_plain_user([sys.executable, "-c", script, *args]),
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``-n 2 --dist loadgroup`` the browser tests share one worker (each starts a
+    Streamlit server and Chromium: two at once on two cores is slower, not faster)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _ci() -> bool:
@@ -146,9 +173,7 @@ class ScratchDatabase:
     def drop(self) -> None:
         with _admin_connection() as admin:
             admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(self.name)
-                )
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
             )
 
 
@@ -177,9 +202,7 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
     yield database
     if database.backend == "postgresql":
         with database.engine.begin() as connection:
-            connection.exec_driver_sql(
-                f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE"
-            )
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
     database.close()
 
 

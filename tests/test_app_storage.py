@@ -4,9 +4,6 @@ a plain message says why it was not saved, and Submit again saves it once the da
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,10 +12,9 @@ from coach.db.database import open_database
 from coach.services import attempts
 from coach.services.users import local_learner
 from coach.settings import load_settings
-from tests.conftest import ScratchDatabase, as_plain_user
+from tests.conftest import ScratchDatabase, run_script_as_plain_user
 from tests.test_app_support import (
     FRAMED,
-    ROOT,
     assert_clean,
     choose_prompt,
     current_page,
@@ -97,18 +93,7 @@ def test_a_read_only_database_file_keeps_the_answer_on_screen_and_retry_saves_it
     data_dir: Path,
 ) -> None:
     open_database(load_settings()).close()
-    done = subprocess.run(
-        as_plain_user(
-            [sys.executable, "-c", _READ_ONLY_APP, str(data_dir), framing_prompt_id(), FRAMED]
-        ),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_script_as_plain_user(_READ_ONLY_APP, str(data_dir), framing_prompt_id(), FRAMED)
     assert out["exceptions"] == []
     assert (out["page"], out["answer"]) == ("Practice", FRAMED)
     assert out["error"].startswith("Your answer could not be saved: Cannot write to the database")

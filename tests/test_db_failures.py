@@ -3,7 +3,6 @@ next use reconnects and migrates again (PostgreSQL database dropped; coach.db ma
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -14,7 +13,7 @@ import pytest
 from coach.db.database import Database, open_database
 from coach.errors import StorageUnavailableError
 from coach.services import attempts
-from coach.services.users import local_learner
+from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.conftest import (
@@ -23,15 +22,18 @@ from tests.conftest import (
     WEAK_ANSWER,
     ScratchDatabase,
     as_plain_user,
+    run_script_as_plain_user,
 )
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _submit(db: Database, prompt: Prompt, answer: str) -> attempts.AttemptView:
+def _submit(
+    db: Database, prompt: Prompt, answer: str, user: UserContext | None = None
+) -> attempts.AttemptView:
     return attempts.submit_answer(
         db,
-        local_learner(db),
+        user or local_learner(db),
         prompt=prompt,
         answer=answer,
         mode="practice",
@@ -53,15 +55,7 @@ def test_a_dropped_database_is_a_plain_error_and_the_next_use_migrates_it_again(
         _submit(db, prompt, WEAK_ANSWER)
         scratch.drop()
         with pytest.raises(StorageUnavailableError) as caught:
-            attempts.submit_answer(
-                db,
-                user,
-                prompt=prompt,
-                answer=STRONG_ANSWER,
-                mode="practice",
-                level="pm",
-                started_at=datetime.now(UTC),
-            )
+            _submit(db, prompt, STRONG_ANSWER, user)
         reason = caught.value.reason
         assert reason.startswith(f"Cannot reach the database server at {POSTGRES_SERVER}/")
         assert f'database "{scratch.name}" does not exist' in reason
@@ -89,7 +83,7 @@ from pathlib import Path
 from coach.db.database import open_database
 from coach.errors import StorageUnavailableError
 from coach.services import attempts
-from coach.services.users import local_learner
+from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import load_bank
 
@@ -125,16 +119,7 @@ print(json.dumps(out))
 def test_a_read_only_database_file_is_a_plain_error_and_retry_works(tmp_path: Path) -> None:
     data = tmp_path / "data"
     open_database(load_settings(environ={"COACH_DATA_DIR": str(data)})).close()
-    done = subprocess.run(
-        as_plain_user([sys.executable, "-c", _READ_ONLY_SCRIPT, str(data), WEAK_ANSWER]),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout)
+    out = run_script_as_plain_user(_READ_ONLY_SCRIPT, str(data), WEAK_ANSWER)
     assert out["error"] == (
         f"Cannot write to the database file {data.resolve() / 'coach.db'} (attempt to write a "
         "readonly database). Check that you own the file, its -wal and -shm files and its "
