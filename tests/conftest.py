@@ -82,6 +82,38 @@ def run_script_as_plain_user(script: str, *args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def run_together(
+    script: str, argvs: list[list[str]], env: dict[str, str] | None = None
+) -> list[str]:
+    """Run one Python process per argv, each printing "ready" and then waiting for the
+    others, so their work really overlaps; fail unless all exit 0. Returns their stderr."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, *argv],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in argvs
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        errors = [process.communicate(timeout=300)[1] for process in processes]
+    finally:
+        for process in processes:
+            process.kill()
+    assert [process.returncode for process in processes] == [0] * len(processes), errors
+    return errors
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under ``-n 2 --dist loadgroup`` the browser tests share one worker (each starts a
     Streamlit server and Chromium: two at once on two cores is slower, not faster)."""

@@ -18,7 +18,7 @@ from coach.db.database import Database, head_revision, open_database
 from coach.db.models import Attempt, AttemptFlag, Base, User
 from coach.errors import DatabaseUnavailableError
 from coach.settings import Settings, load_settings
-from tests.conftest import as_plain_user
+from tests.conftest import as_plain_user, run_together
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -127,8 +127,7 @@ from coach.db.models import User
 from coach.settings import load_settings
 
 db = open_database(load_settings(environ={"COACH_DATA_DIR": sys.argv[1]}))
-sys.stdout.write("ready\\n")
-sys.stdout.flush()
+print("ready", flush=True)
 sys.stdin.readline()  # both writers start together
 for index in range(40):
     with db.session() as session:
@@ -140,29 +139,7 @@ db.close()
 
 def test_two_processes_writing_at_once_wait_instead_of_failing(settings: Settings) -> None:
     open_database(settings).close()  # migrated once, so both writers only write rows
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _WRITER_SCRIPT, str(settings.data_dir), name],
-            cwd=REPO,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("a", "b")
-    ]
-    try:
-        for writer in writers:
-            assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
-        for writer in writers:
-            assert writer.stdin is not None
-            writer.stdin.write("go\n")
-            writer.stdin.flush()
-        results = [writer.communicate(timeout=120) for writer in writers]
-    finally:
-        for writer in writers:
-            writer.kill()
-    assert [writer.returncode for writer in writers] == [0, 0], [err for _, err in results]
+    run_together(_WRITER_SCRIPT, [[str(settings.data_dir), name] for name in ("a", "b")])
     db = open_database(settings)
     try:
         with db.session() as session:

@@ -23,6 +23,7 @@ from tests.conftest import (
     ScratchDatabase,
     as_plain_user,
     run_script_as_plain_user,
+    run_together,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -153,3 +154,113 @@ def _environ() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "COACH_DATABASE_URL"}
+
+
+# --- what the audit found already safe, kept covered ------------------------------------------
+
+_SAVER_SCRIPT = """
+import os, sys
+from datetime import UTC, datetime
+from coach.db.database import open_database
+from coach.services import attempts
+from coach.services.users import local_learner
+from coach.settings import load_settings
+from question_bank import load_bank
+
+db = open_database(load_settings())
+user = local_learner(db)
+prompt = load_bank().prompts[0]
+print("ready", flush=True)
+sys.stdin.readline()  # every saver starts together
+for index in range(int(sys.argv[2])):
+    attempts.submit_answer(
+        db, user, prompt=prompt, answer=f"Saver {sys.argv[1]} answer {index}: nurses lose time.",
+        mode="practice", level="pm", started_at=datetime.now(UTC),
+    )
+db.close()
+"""
+SAVERS, SAVES = 6, 20  # the audit ran 20 x 50 by hand; this keeps the suite quick
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_many_processes_saving_at_once_lose_no_answer(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    import os
+
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
+    env.pop("COACH_DATABASE_URL", None)
+    if backend == "postgresql":
+        env["COACH_DATABASE_URL"] = request.getfixturevalue("scratch").url
+    settings = load_settings(environ=env)
+    open_database(settings).close()  # migrated once, so the savers only save
+    run_together(_SAVER_SCRIPT, [[str(n), str(SAVES)] for n in range(SAVERS)], env=env)
+    db = open_database(settings)
+    try:
+        user = local_learner(db)
+        stored = [attempts.get_attempt(db, user, a.id) for a in attempts.list_attempts(db, user)]
+        assert sorted(view.answer for view in stored) == sorted(
+            f"Saver {n} answer {index}: nurses lose time."
+            for n in range(SAVERS)
+            for index in range(SAVES)
+        )
+        assert {view.status for view in stored} == {"scored"}
+    finally:
+        db.close()
+
+
+_KILLED_WHILE_SCORING = """
+import sys, time
+from datetime import UTC, datetime
+from coach.db.database import open_database
+from coach.services import attempts
+from coach.services.users import local_learner
+from coach.settings import load_settings
+from question_bank import load_bank
+
+def stuck(*args, **kwargs):
+    print("scoring", flush=True)
+    time.sleep(600)  # killed with SIGKILL here, after the answer was committed
+
+attempts.analyze = stuck
+db = open_database(load_settings())
+attempts.submit_answer(
+    db, local_learner(db), prompt=load_bank().prompts[0], answer=sys.argv[1],
+    mode="practice", level="pm", started_at=datetime.now(UTC),
+)
+"""
+
+
+def test_an_answer_survives_kill_9_during_scoring_and_can_be_scored_later(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
+    env.pop("COACH_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WHILE_SCORING, WEAK_ANSWER],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "scoring\n"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == -signal.SIGKILL
+    db = open_database(load_settings(environ=env))
+    try:
+        user = local_learner(db)
+        (summary,) = attempts.list_attempts(db, user)
+        assert summary.status == "pending"
+        assert attempts.get_attempt(db, user, summary.id).answer == WEAK_ANSWER
+        assert attempts.retry_scoring(db, user, summary.id).status == "scored"
+    finally:
+        db.close()
