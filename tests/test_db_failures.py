@@ -3,6 +3,8 @@ next use reconnects and migrates again (PostgreSQL database dropped; coach.db ma
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -151,8 +153,6 @@ def test_coach_db_upgrade_on_a_read_only_database_file_fails_loudly(tmp_path: Pa
 
 
 def _environ() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if k != "COACH_DATABASE_URL"}
 
 
@@ -188,8 +188,6 @@ SAVERS, SAVES = 6, 20  # the audit ran 20 x 50 by hand; this keeps the suite qui
 def test_many_processes_saving_at_once_lose_no_answer(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    import os
-
     env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
     env.pop("COACH_DATABASE_URL", None)
     if backend == "postgresql":
@@ -236,9 +234,6 @@ attempts.submit_answer(
 def test_an_answer_survives_kill_9_during_scoring_and_can_be_scored_later(
     tmp_path: Path,
 ) -> None:
-    import os
-    import signal
-
     env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
     env.pop("COACH_DATABASE_URL", None)
     process = subprocess.Popen(
