@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -12,8 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coach.errors import CoachError
+from coach.errors import CoachError, InputFileError
 from coach.services.bank import get_bank, get_prompt
+from coach.services.records import json_kind
 from coach.settings import load_settings
 from question_bank import Bank
 from scoring import LEVELS, PromptSpec, Report, ScoringError, analyze, explain, warm_up
@@ -40,13 +42,40 @@ def _prompt_spec(prompt_id: str | None, prompt_text: str | None = None) -> Promp
     return None
 
 
+def _cannot_read(path: str, error: OSError) -> InputFileError:
+    return InputFileError(f"cannot read {path}: {error.strerror or error}")
+
+
 def _read_answer(source: str) -> str:
+    """Return the answer text; refuse what is not UTF-8 text or holds nothing to score."""
+    where = "standard input" if source == "-" else source
     if source == "-":
-        return sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        raw: bytes | str = stream.read() if stream is not None else sys.stdin.read()
+    else:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as error:
+            raise _cannot_read(source, error) from error
     try:
-        return Path(source).read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise CoachError(f"cannot read {source}: {error.strerror}") from error
+        text: str | None = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        raise CoachError(f"{where} looks like a binary file, not text; give a UTF-8 text file")
+    if not text.strip():
+        raise CoachError(f"empty answer in {where}: there is nothing to score")
+    return text
+
+
+# C0 and C1 controls (ESC starts ANSI/OSC sequences that recolour or retitle a terminal) and
+# the bidi overrides that make text display in another order than it reads.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Return ``text`` without the characters a terminal would act on instead of print."""
+    return _TERMINAL_UNSAFE.sub("", text.replace("\t", " "))
 
 
 def _analyze(answer: str, spec: PromptSpec | None, level: str) -> Report:
@@ -71,18 +100,23 @@ def _score_one(args: argparse.Namespace) -> int:
         decisions = explain(answer, spec, args.level)[1] if args.explain else []
     except ScoringError as error:
         raise CoachError(str(error)) from error
+    # JSON escapes control characters itself; the text report quotes the answer verbatim.
     if args.json:
         print(report.to_json(indent=2))
     else:
-        print(report_text(report))
+        print(terminal_safe(report_text(report)))
         if args.explain:
-            print("\n" + explain_text(report, decisions))
+            print("\n" + terminal_safe(explain_text(report, decisions)))
     return 0
 
 
 def _score_batch(args: argparse.Namespace) -> int:
     """One Report per input line; a bad line gets an error object and the batch goes on."""
-    with Path(args.jsonl).open(encoding="utf-8", errors="replace") as lines:
+    try:
+        lines = Path(args.jsonl).open(encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as error:
+        raise _cannot_read(args.jsonl, error) from error
+    with lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -97,10 +131,17 @@ def _score_line(line: str, number: int, level: str) -> dict[str, Any]:
         if not isinstance(item, dict):
             raise ValueError("each line must be a JSON object")
         item_id = item.get("id")
-        if not isinstance(item.get("answer"), str):
-            raise ValueError('"answer" must be text')
-        spec = _prompt_spec(item.get("prompt_id"), item.get("prompt"))
-        report = _analyze(item["answer"], spec, item.get("level", level))
+        answer, level = item.get("answer"), item.get("level", level)
+        for name in ("answer", "prompt_id", "prompt"):
+            if (name == "answer" or item.get(name) is not None) and not isinstance(
+                item.get(name), str
+            ):
+                raise ValueError(f'"{name}" must be text, got {json_kind(item.get(name))}')
+        if not isinstance(level, str) or level not in LEVELS:
+            raise ValueError(f'"level" must be one of {", ".join(LEVELS)}, got {json_kind(level)}')
+        if not answer.strip():
+            raise ValueError("empty answer: there is nothing to score")
+        report = _analyze(answer, _prompt_spec(item.get("prompt_id"), item.get("prompt")), level)
     except (ValueError, CoachError) as error:
         return {"id": item_id, "line": number, "error": str(error)}
     return {"id": item_id, **report.to_dict()}
@@ -423,7 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except CoachError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(error, InputFileError) else 1
     except BrokenPipeError:
         return 0
 

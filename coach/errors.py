@@ -15,6 +15,11 @@ class QuestionBankError(CoachError):
         self.problems = problems
 
 
+class InputFileError(CoachError):
+    """A file named on the command line cannot be read (missing, a folder, no permission);
+    the CLI exits 2, like a usage error."""
+
+
 class PromptNotFoundError(CoachError):
     """No prompt with that id in the loaded bank."""
 
@@ -25,6 +30,16 @@ class PromptNotFoundError(CoachError):
 
 class DatabaseUnavailableError(CoachError):
     """The database cannot be opened or migrated; says what to do."""
+
+
+class StorageUnavailableError(DatabaseUnavailableError):
+    """The database failed while in use (server or database gone, file turned read-only);
+    nothing of that use case was stored. ``reason`` says why in plain words; the next use
+    reconnects and checks the schema again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class AccessDeniedError(CoachError):

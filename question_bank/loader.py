@@ -23,6 +23,13 @@ from question_bank.schema import CategoryFile, OutlineStep, Prompt, consistency_
 BUILTIN_DIR = Path(__file__).resolve().parent
 BANK_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".csv")
 
+# Limits that stop a hostile file before it costs time or memory. The biggest built-in file
+# is ~40 kB and ~3,000 YAML values; aliases can make a 1 kB file expand to billions of values
+# ("billion laughs"), and deep nesting overflows the stack of any recursive builder.
+MAX_FILE_BYTES = 2_000_000
+MAX_YAML_VALUES = 250_000
+MAX_YAML_DEPTH = 64
+
 # libyaml is ~20x faster than the pure-Python parser and keeps the node marks we need.
 _YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -113,6 +120,16 @@ def _read(path: Path, *, builtin: bool) -> _FileResult:
         )
         return result
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            result.problems.append(
+                Problem(
+                    Location(path, None),
+                    f"file is {size:,} bytes; a bank file may hold at most {MAX_FILE_BYTES:,} "
+                    "(split it into several files)",
+                )
+            )
+            return result
         raw = path.read_bytes()
     except OSError as error:
         reason = "file not found" if isinstance(error, FileNotFoundError) else error.strerror
@@ -141,6 +158,9 @@ def _read_yaml(path: Path, text: str, result: _FileResult, *, builtin: bool) -> 
         documents = list(_documents(text))
     except yaml.MarkedYAMLError as error:
         result.problems.append(_syntax_problem(path, error))
+        return
+    except _TooBigError as error:
+        result.problems.append(Problem(Location(path, error.line), str(error)))
         return
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         result.problems.append(Problem(Location(path, None), f"YAML error: {error}"))
@@ -176,9 +196,67 @@ def _documents(text: str) -> Iterator[tuple[Node, Any, list[tuple[Loc, int]]]]:
     try:
         while loader.check_node():
             node = loader.get_node()
+            _check_size(node)  # before building: an alias bomb is a small node graph
             yield node, *_build(node, loader, merges=merges)
     finally:
         loader.dispose()
+
+
+class _TooBigError(Exception):
+    """A document expands past MAX_YAML_VALUES or nests deeper than MAX_YAML_DEPTH."""
+
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+def _check_size(root: Node) -> None:
+    """Count the values a document expands to (an alias counts its target again) in one pass
+    over the node graph, without building anything.
+
+    Raises:
+        _TooBigError: at the first node whose expansion passes the limit.
+    """
+    sizes: dict[int, int] = {}  # node id -> expanded size; aliases share the node object
+    active: set[int] = set()
+    aliased = False
+
+    def size(node: Node, depth: int) -> int:
+        nonlocal aliased
+        key = id(node)
+        if key in sizes:
+            aliased = True
+            return sizes[key]
+        if depth > MAX_YAML_DEPTH:
+            raise _TooBigError(
+                node,
+                f"too deep: values nested more than {MAX_YAML_DEPTH} levels "
+                "(a bank file needs about 5)",
+            )
+        if isinstance(node, ScalarNode) or key in active:
+            return 1  # a cycle is reported by the builder ("an alias refers to itself")
+        children = (
+            node.value
+            if isinstance(node, SequenceNode)
+            else [p for pair in node.value for p in pair]
+        )
+        active.add(key)
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_YAML_VALUES:
+                what = "aliases expand this file to" if aliased else "this file has"
+                remedy = "use fewer aliases or split the file" if aliased else "split the file"
+                raise _TooBigError(
+                    node,
+                    f"too big: {what} more than {MAX_YAML_VALUES:,} values "
+                    f"(a bank file needs a few thousand); {remedy}",
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))

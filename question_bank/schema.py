@@ -164,7 +164,8 @@ class Prompt(_Strict):
 
     def to_spec(self) -> PromptSpec:
         """Return what the scorer needs to know about this prompt."""
-        # Imported here so loading the bank does not pay for importing the scoring engine.
+        # Imported on first use, not at the top: importing any ``scoring`` module runs the
+        # package's __init__, which loads the whole engine; loading the bank should not.
         from scoring.prompt_spec import PromptSpec
 
         return PromptSpec(

@@ -8,10 +8,15 @@ skipping them.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -52,6 +57,72 @@ WEAK_ANSWER = (
 )
 
 
+def as_plain_user(command: list[str]) -> list[str]:
+    """Return ``command`` so that file permissions apply to it even when the tests run as root
+    (root ignores them; without the DAC capabilities it has to obey them)."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root needs util-linux setpriv to drop CAP_DAC_OVERRIDE"
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--", *command]
+
+
+def run_script_as_plain_user(script: str, *args: str) -> dict[str, Any]:
+    """Run a Python script from the repository as a plain user; return the JSON object its
+    last output line holds (a failing script fails the test with its stderr)."""
+    done = subprocess.run(
+        as_plain_user([sys.executable, "-c", script, *args]),
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_together(
+    script: str, argvs: list[list[str]], env: dict[str, str] | None = None
+) -> list[str]:
+    """Run one Python process per argv, each printing "ready" and then waiting for the
+    others, so their work really overlaps; fail unless all exit 0. Returns their stderr."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, *argv],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in argvs
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        errors = [process.communicate(timeout=300)[1] for process in processes]
+    finally:
+        for process in processes:
+            process.kill()
+    assert [process.returncode for process in processes] == [0] * len(processes), errors
+    return errors
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``-n 2 --dist loadgroup`` the browser tests share one worker (each starts a
+    Streamlit server and Chromium: two at once on two cores is slower, not faster)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def _ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
@@ -71,8 +142,14 @@ def _admin_connection() -> psycopg.Connection:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data folder that is also the app's (COACH_DATA_DIR names it), with no
+    other COACH_* or OpenAI setting leaking in from the environment."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("COACH_DATA_DIR", str(folder))
+    for name in ("COACH_DATABASE_URL", "COACH_LEVEL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
 
 
 @pytest.fixture
@@ -112,15 +189,34 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    request.getfixturevalue("postgres_url")  # Skips (or fails on CI) without a server.
-    name = f"aipm_test_{secrets.token_hex(6)}_fresh"
-    with _admin_connection() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield f"{POSTGRES_SERVER}/{name}"
-    with _admin_connection() as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    yield request.getfixturevalue("scratch").url  # Skips (or fails on CI) without a server.
+
+
+class ScratchDatabase:
+    """A PostgreSQL database of its own that a test may drop and create again."""
+
+    def __init__(self) -> None:
+        self.name = f"aipm_test_{secrets.token_hex(6)}_scratch"
+        self.url = f"{POSTGRES_SERVER}/{self.name}"
+
+    def create(self) -> None:
+        with _admin_connection() as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+
+    def drop(self) -> None:
+        with _admin_connection() as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
+            )
+
+
+@pytest.fixture
+def scratch(postgres_url: str) -> Iterator[ScratchDatabase]:
+    """A fresh PostgreSQL database (skips, or fails on CI, without a server)."""
+    database = ScratchDatabase()
+    database.create()
+    yield database
+    database.drop()
 
 
 @pytest.fixture
@@ -139,10 +235,18 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
     yield database
     if database.backend == "postgresql":
         with database.engine.begin() as connection:
-            connection.exec_driver_sql(
-                f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE"
-            )
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
     database.close()
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[tuple[Database, UserContext]]:
+    """Open the database the app in ``data_dir`` uses, to check what it stored."""
+    database = open_database(load_settings())
+    try:
+        yield database, local_learner(database)
+    finally:
+        database.close()
 
 
 # --- people and prompts ----------------------------------------------------------------------

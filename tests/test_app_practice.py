@@ -11,6 +11,7 @@ import pytest
 
 import coach.services.attempts as attempts_service
 from coach.services import attempts
+from question_bank import load_bank
 from scoring import MAX_WORDS
 from tests.test_app_support import (
     BANK,
@@ -20,13 +21,11 @@ from tests.test_app_support import (
     SCRIPT_ANSWER,
     assert_clean,
     current_page,
-    data_dir_fixture,  # noqa: F401  (fixture)
     framing_prompt_id,
     goto,
     html_bodies,
     new_app,
     plotly_specs,
-    services_fixture,  # noqa: F401  (fixture)
     submit,
     texts,
     values,
@@ -189,12 +188,15 @@ def test_surprise_me_and_recommended_pick_a_prompt(data_dir) -> None:
 
 def test_filters_narrow_the_prompts_and_select_a_match(data_dir) -> None:
     at = new_app()
-    category = at.selectbox(key="practice_category").options[2]
     at.selectbox(key="practice_category").select_index(2).run()
     assert_clean(at)
+    category = at.selectbox(key="practice_category").value
+    bank = load_bank()
+    in_category = {prompt.id for prompt in bank.prompts if prompt.category == category}
     chosen = at.selectbox(key="practice_prompt").value
-    assert chosen
-    assert category  # a category title is shown, the selection follows it
+    # The selection follows the filter: the chosen prompt is one of the category's.
+    assert chosen in in_category
+    assert f"({len(in_category)} of {len(bank)} match)" in at.selectbox(key="practice_prompt").label
     at.text_input(key="practice_query").input("zzzz-no-such-prompt").run()
     assert_clean(at)
     assert at.selectbox(key="practice_prompt").value == chosen
@@ -226,11 +228,15 @@ def test_timed_mode_counts_down_and_nudges_like_an_interviewer(data_dir) -> None
 def test_a_fresh_timer_shows_no_nudges(data_dir) -> None:
     at = new_app()
     at.toggle(key="practice_timed").set_value(True).run()
+    before = datetime.now(UTC)
     at.button(key="practice_timer_start").click().run()
+    after = datetime.now(UTC)
     assert_clean(at)
     assert not at.error and not at.warning
+    # The clock started on the click, for the prompt on screen only.
     started = at.session_state["timer_started"]
-    assert all(value <= datetime.now(UTC) for value in started.values())
+    assert list(started) == [at.selectbox(key="practice_prompt").value]
+    assert before <= started[at.selectbox(key="practice_prompt").value] <= after
 
 
 def test_the_target_level_is_used_for_scoring_and_shared_across_pages(services) -> None:

@@ -3,9 +3,14 @@ export, import, delete everything."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from coach.db.database import open_database
 from coach.services import attempts, data_io, demo
+from coach.services.users import local_learner
+from coach.settings import load_settings
 from question_bank import load_bank
 from tests.test_app_support import (
     FEEDBACK,
@@ -15,12 +20,10 @@ from tests.test_app_support import (
     SETTINGS,
     assert_clean,
     current_page,
-    data_dir_fixture,  # noqa: F401  (fixture)
     framing_prompt_id,
     goto,
     new_app,
     plotly_specs,
-    services_fixture,  # noqa: F401  (fixture)
     submit,
     texts,
     values,
@@ -130,7 +133,7 @@ def test_settings_shows_where_the_data_lives(data_dir) -> None:
 
 def test_import_adds_attempts_and_skips_ones_already_there(services, tmp_path, monkeypatch) -> None:
     db, user = services
-    at = _with_demo()
+    _with_demo()
     payload = data_io.export_json(db, user)
     count = len(attempts.list_attempts(db, user))
 
@@ -145,7 +148,17 @@ def test_import_adds_attempts_and_skips_ones_already_there(services, tmp_path, m
     assert f"Imported {count} attempt(s)" in texts(fresh.success)
     fresh.button(key="settings_import_run").click().run()
     assert f"Imported 0 attempt(s); skipped {count}" in texts(fresh.success)
-    assert at is not None
+    # The other install now holds the same attempts (COACH_DATA_DIR still names it).
+    copy = open_database(load_settings())
+    try:
+
+        def identities(database, learner) -> list[tuple[str, object, object]]:
+            rows = attempts.list_attempts(database, learner)
+            return sorted((row.prompt_id, row.submitted_at, row.overall) for row in rows)
+
+        assert identities(copy, local_learner(copy)) == identities(db, user)
+    finally:
+        copy.close()
 
 
 def test_import_of_a_wrong_file_imports_nothing(data_dir) -> None:
@@ -155,6 +168,26 @@ def test_import_of_a_wrong_file_imports_nothing(data_dir) -> None:
     at.button(key="settings_import_run").click().run()
     assert_clean(at)
     assert "Nothing was imported" in texts(at.error)
+
+
+def test_import_of_a_hostile_export_lists_its_problems_literally(services) -> None:
+    db, user = services
+    submit(new_app(), ML_FIRST, prompt_id=framing_prompt_id())
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    data["attempts"][0]["error"] = {"<b>x</b>": "[y](javascript:alert(1))"}
+    data["attempts"][0]["prompt_id"] = "p" * 100_000
+    at = goto(new_app(), SETTINGS)
+    payload = json.dumps(data).encode()
+    at.file_uploader(key="settings_import").upload("x.json", payload, "application/json")
+    at.run()
+    at.button(key="settings_import_run").click().run()
+    assert_clean(at)
+    assert texts(at.error) == "Nothing was imported."
+    shown = texts(at.code)
+    assert "record 1: prompt_id: must be at most 80 characters, got 100,000" in shown
+    assert "record 1: error: must be text, got an object" in shown
+    assert attempts.list_attempts(db, user) == []
 
 
 def test_delete_everything_asks_for_confirmation(services) -> None:

@@ -1,23 +1,17 @@
-"""Shared fixtures and helpers for the AppTest tests of the Streamlit app (no tests here).
+"""Shared helpers for the AppTest tests of the Streamlit app (no tests here).
 
-Test modules import ``data_dir_fixture`` / ``services_fixture`` to get the ``data_dir`` and
-``services`` fixtures (tests/conftest.py belongs to the persistence engineer).
+Their fixtures, ``data_dir`` (an empty data folder the app uses) and ``services`` (the same
+database opened for checks), live in tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-import pytest
 from streamlit.testing.v1 import AppTest
-
-from coach.db.database import Database, open_database
-from coach.services.users import UserContext, local_learner
-from coach.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -55,26 +49,6 @@ SCRIPT_ANSWER = (
     "<script>alert('pwned')</script> **not bold** [a link](http://example.com) # not a "
     "heading. I'd fine-tune an LLM first."
 )
-
-
-@pytest.fixture(name="data_dir")
-def data_dir_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the app at a fresh, empty data folder (SQLite file created on first run)."""
-    folder = tmp_path / "coach-data"
-    monkeypatch.setenv("COACH_DATA_DIR", str(folder))
-    for name in ("COACH_DATABASE_URL", "COACH_LEVEL", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
-
-
-@pytest.fixture(name="services")
-def services_fixture(data_dir: Path) -> Iterator[tuple[Database, UserContext]]:
-    """Open the same database the app uses, to check what it stored."""
-    db = open_database(load_settings())
-    try:
-        yield db, local_learner(db)
-    finally:
-        db.close()
 
 
 def new_app() -> AppTest:

@@ -379,3 +379,92 @@ def test_a_self_referencing_alias_is_reported_not_a_crash(tmp_path: Path) -> Non
     assert problems_of(path) == [
         f"{path}:1: YAML syntax error at column 11: an alias refers to itself"
     ]
+
+
+# --- hostile files: refused before any object is built ---------------------------------------
+
+
+def alias_bomb(levels: int, width: int = 9) -> str:
+    """A "billion laughs" document: each level is a list of ``width`` aliases to the last."""
+    lines = ['category: &l0 "lol"']
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"k{level}: &l{level} [{aliases}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_with_the_line_that_expands(tmp_path: Path) -> None:
+    # 9**6 = 531,441 leaves: quick to build today, but far past any real bank file.
+    path = write(tmp_path / "bomb.yaml", alias_bomb(6))
+    (problem,) = problems_of(path)
+    limit = f"{loader_module.MAX_YAML_VALUES:,}"
+    # Line 7 holds k6, whose nine aliases first push the expansion past the limit.
+    assert problem == (
+        f"{path}:7: too big: aliases expand this file to more than {limit} values "
+        "(a bank file needs a few thousand); use fewer aliases or split the file"
+    )
+
+
+def test_the_audits_nine_level_alias_bomb_fails_fast_in_coach_bank_validate(
+    tmp_path: Path,
+) -> None:
+    """The exact audit case (9 levels of 9 aliases) through the real CLI, in a child process
+    capped at 1 GB: it used to run past 120 s at 3.7 GB; now it is one problem line."""
+    import resource
+    import subprocess
+    import sys
+
+    path = write(tmp_path / "bomb.yaml", alias_bomb(9))
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "coach.cli", "bank", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang guard only: the fixed loader answers at once
+        preexec_fn=cap_memory,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert f"{path}:7: too big: aliases expand" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader_module, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path / "big.yaml", HEADER + good(0))
+    assert problems_of(path) == [
+        f"{path}: file is {path.stat().st_size:,} bytes; a bank file may hold at most 100 "
+        "(split it into several files)"
+    ]
+
+
+def test_too_many_plain_values_are_refused_like_aliases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader_module, "MAX_YAML_VALUES", 50)
+    path = write(tmp_path / "wide.yaml", "category: sample\ntags:\n" + "  - a\n" * 60)
+    (problem,) = problems_of(path)
+    assert problem == (
+        f"{path}:3: too big: this file has more than 50 values "
+        "(a bank file needs a few thousand); split the file"
+    )
+
+
+def test_nesting_deeper_than_the_limit_is_a_problem_not_a_recursion_error(
+    tmp_path: Path,
+) -> None:
+    depth = 900  # libyaml accepts up to 1000; building that deep overflowed Python's stack
+    path = write(tmp_path / "deep.yaml", "category: " + "[" * depth + "]" * depth + "\n")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:1: too deep: values nested more than")
+
+
+def test_the_builtin_bank_is_well_inside_the_limits() -> None:
+    for path in loader_module.builtin_paths():
+        assert path.stat().st_size * 10 < loader_module.MAX_FILE_BYTES, path
+    assert len(load_bank()) > 0

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -20,6 +18,7 @@ from coach.db.database import Database, head_revision, open_database
 from coach.db.models import Attempt, AttemptFlag, Base, User
 from coach.errors import DatabaseUnavailableError
 from coach.settings import Settings, load_settings
+from tests.conftest import as_plain_user, run_together
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,31 +120,33 @@ def test_models_match_the_migrations(db: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
+_WRITER_SCRIPT = """
+import sys
+from coach.db.database import open_database
+from coach.db.models import User
+from coach.settings import load_settings
+
+db = open_database(load_settings(environ={"COACH_DATA_DIR": sys.argv[1]}))
+print("ready", flush=True)
+sys.stdin.readline()  # both writers start together
+for index in range(40):
+    with db.session() as session:
+        session.add(User(display_name=f"{sys.argv[2]}-{index}", role="learner"))
+        session.commit()
+db.close()
+"""
+
+
 def test_two_processes_writing_at_once_wait_instead_of_failing(settings: Settings) -> None:
-    first, second = open_database(settings), open_database(settings)
-    errors: list[BaseException] = []
-
-    def write(db: Database, name: str) -> None:
-        try:
-            for index in range(40):
-                with db.session() as session:
-                    session.add(User(display_name=f"{name}-{index}", role="learner"))
-                    session.commit()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=write, args=pair) for pair in ((first, "a"), (second, "b"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    open_database(settings).close()  # migrated once, so both writers only write rows
+    run_together(_WRITER_SCRIPT, [[str(settings.data_dir), name] for name in ("a", "b")])
+    db = open_database(settings)
     try:
-        assert errors == []
-        with first.session() as session:
-            assert len(session.scalars(select(User)).all()) == 80
+        with db.session() as session:
+            names = {user.display_name for user in session.scalars(select(User))}
+        assert names == {f"{name}-{index}" for name in "ab" for index in range(40)}
     finally:
-        first.close()
-        second.close()
+        db.close()
 
 
 # --- failures that must read as instructions ------------------------------------------------
@@ -189,13 +190,8 @@ else:
 
 def test_a_read_only_data_folder_says_what_to_do(read_only_folder: Path) -> None:
     if os.geteuid() == 0:
-        # Root ignores file permissions; without the DAC capabilities it has to obey them.
-        setpriv = shutil.which("setpriv")
-        assert setpriv, "running as root needs util-linux setpriv to drop CAP_DAC_OVERRIDE"
-        drop = "-dac_override,-dac_read_search"
-        without_caps = [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--"]
         result = subprocess.run(
-            [*without_caps, sys.executable, "-c", _OPEN_AS_SCRIPT, str(read_only_folder)],
+            as_plain_user([sys.executable, "-c", _OPEN_AS_SCRIPT, str(read_only_folder)]),
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -264,3 +260,43 @@ def test_a_database_from_a_newer_app_version_is_refused(settings: Settings) -> N
     db.close()
     with pytest.raises(DatabaseUnavailableError, match="newer version of aipm-coach"):
         open_database(settings)
+
+
+@pytest.mark.parametrize("where", ["data-dir", "parent"])
+def test_a_data_folder_that_is_a_file_says_so(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "coach-data"
+    blocker.write_text("a file where the data folder should be")
+    data_dir = blocker if where == "data-dir" else blocker / "inside"
+    settings = load_settings(environ={"COACH_DATA_DIR": str(data_dir)})
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_database(settings)
+    assert str(caught.value) == (
+        f"Cannot create the data folder {data_dir}: {blocker} is a file, not a folder. "
+        "Set COACH_DATA_DIR to a folder (it is created if missing), or move the file away."
+    )
+    assert blocker.read_text() == "a file where the data folder should be"
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file:coach?mode=memory&uri=true"]
+)
+def test_an_in_memory_database_is_refused_with_a_clear_message(data_dir: Path, url: str) -> None:
+    settings = load_settings(environ={"COACH_DATA_DIR": str(data_dir), "COACH_DATABASE_URL": url})
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_database(settings)
+    message = str(caught.value)
+    assert message.startswith(f"COACH_DATABASE_URL={url} is an in-memory database")
+    assert "sqlite:////path/to/coach.db" in message
+    assert "no such table" not in message
+
+
+def test_an_in_memory_url_is_refused_by_coach_db_upgrade(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    from coach.cli import main
+
+    monkeypatch.setenv("COACH_DATABASE_URL", "sqlite://")
+    assert main(["db", "upgrade"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: COACH_DATABASE_URL=sqlite:// is an in-memory database")

@@ -169,15 +169,15 @@ def test_a_damaged_attempt_imports_nothing(
     data = json.loads(data_io.export_json(db, user))
     data_io.delete_all(db, user)
     data["attempts"][2]["level"] = "ceo"
-    with pytest.raises(DataImportError, match=r"Attempt 3 .* level 'ceo'"):
+    with pytest.raises(DataImportError, match=r"^record 3: level: must be one of .*'ceo'"):
         data_io.import_json(db, user, json.dumps(data).encode())
     data["attempts"][2]["level"] = "pm"
     data["attempts"][1]["submitted_at"] = "2025-05-06T09:00:00"  # No time zone.
-    with pytest.raises(DataImportError, match="Attempt 2"):
+    with pytest.raises(DataImportError, match=r"^record 2: submitted_at: .* no time zone"):
         data_io.import_json(db, user, json.dumps(data).encode())
     data["attempts"][1]["submitted_at"] = "2025-05-06T09:00:00+00:00"
     data["attempts"][0]["report"]["flags"] = "garbage"
-    with pytest.raises(DataImportError, match="Attempt 1"):
+    with pytest.raises(DataImportError, match=r"^record 1: report\.flags: must be a list"):
         data_io.import_json(db, user, json.dumps(data).encode())
     assert attempts.list_attempts(db, user) == []
 
@@ -271,6 +271,198 @@ def test_attempt_markdown_without_a_prompt_or_a_score(
     view = _submit(db, user, prompt, UNUSUAL, T0)
     markdown = data_io.attempt_markdown(view, None)
     assert prompt.text in markdown  # Stored with the attempt.
-    assert "> Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n> =SUM(A1)" in markdown
+    assert "> Nurses 👩‍⚕️ — المشكلة &lt;b&gt;handover&lt;/b&gt;\n> =SUM(A1)" in markdown
     assert "Not scored yet: ZeroDivisionError" in markdown
     assert "## Scores" not in markdown
+
+
+HOSTILE = (
+    "<script>alert('answer')</script> Nurses lose time.\n"
+    "<img src=x onerror=\"alert(1)\"> [click me](javascript:alert(2)) "
+    "![pic](javascript:alert(3)) <javascript:alert(4)> <a href=\"javascript:alert(5)\">a</a>\n"
+    "[ref]: javascript:alert(6)\n"
+    "`<b>code</b>` and \\[escaped](javascript:alert(7)) & more"
+)
+
+
+def test_attempt_markdown_escapes_html_and_neutralises_links(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    hostile_prompt = prompt.model_copy(
+        update={"text": "Design [this](javascript:alert(8)) <b onmouseover=alert(9)>now</b>"}
+    )
+    view = _submit(db, user, hostile_prompt, HOSTILE, T0)
+    markdown = data_io.attempt_markdown(view, hostile_prompt)
+    # A renderer that passes HTML through, as the audit's mentor used.
+    rendered = MarkdownIt("commonmark", {"html": True}).render(markdown)
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.urls: list[str] = []
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            self.urls += [value or "" for name, value in attrs if name in ("href", "src")]
+
+        def handle_data(self, data: str) -> None:
+            self.text += data
+
+    page = Tags()
+    page.feed(rendered)
+    assert {"script", "img", "a", "b"} & set(page.tags) == set(), page.tags
+    assert page.urls == []
+    # The text reads the same: every line of the answer and the prompt is there verbatim.
+    for line in [*HOSTILE.splitlines(), hostile_prompt.text]:
+        assert line in page.text, line
+
+
+# --- hostile imports: every record checked like Submit, nothing written on any problem -------
+
+
+def _export_with(db: Database, user: UserContext, prompt: Prompt, **changes: object) -> bytes:
+    """A one-attempt export whose record has ``changes`` applied; the user's data is emptied."""
+    _submit(db, user, prompt, WEAK_ANSWER, T0)
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    data["attempts"][0].update(changes)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"error": {"an": "object"}}, "record 1: error: must be text, got an object"),
+        ({"prompt_id": "p" * 100_000}, "record 1: prompt_id: must be at most 80 characters"),
+        ({"category": ["x"]}, "record 1: category: must be text, got a list"),
+        ({"level": "x" * 17}, "record 1: level: must be one of apm, pm, senior"),
+        ({"is_demo": "false"}, "record 1: is_demo: must be true or false, got 'false'"),
+        ({"is_demo": 1}, "record 1: is_demo: must be true or false, got a number"),
+        ({"answer": "   "}, "record 1: answer: is empty"),
+        ({"answer": "word " * 20_001}, "record 1: answer: has 20,001 words; the limit is"),
+        ({"scorer_version": "v" * 33}, "record 1: scorer_version: must be at most 32 characters"),
+        ({"started_at": 5}, "record 1: started_at: must be an ISO date and time, got a number"),
+    ],
+)
+def test_a_hostile_record_is_refused_field_by_field(
+    db: Database, user: UserContext, prompt: Prompt, changes: dict, expected: str
+) -> None:
+    payload = _export_with(db, user, prompt, **changes)
+    with pytest.raises(DataImportError) as caught:
+        data_io.import_json(db, user, payload)
+    message = str(caught.value)
+    assert message.startswith(expected), message
+    assert message.endswith("Nothing was imported.")
+    assert attempts.list_attempts(db, user) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("flags", 0, "id"), {"x": 1}, "record 1: report.flags[0].id: must be text, got an object"),
+        (("flags", 0, "id"), "f" * 81, "record 1: report.flags[0].id: must be at most 80"),
+        (("flags", 0, "severity"), "fatal", "record 1: report.flags[0].severity: must be one of"),
+        (("flags", 0, "start"), 2**40, "record 1: report.flags[0].start: must be a whole number"),
+        (("overall",), 10**12, "record 1: report.overall: must be a whole number"),
+        (("overall",), 101, "record 1: report.overall: must be 0 to 100, got 101"),
+        (("grade",), True, "record 1: report.grade: must be a whole number, got true"),
+        (("stats",), None, "record 1: report.stats: must be an object, got null"),
+        (("surprise",), 1, "record 1: report.surprise: is not a known field"),
+    ],
+)
+def test_a_hostile_report_is_refused_with_its_path(
+    db: Database, user: UserContext, prompt: Prompt, path: tuple, value: object, expected: str
+) -> None:
+    _submit(db, user, prompt, WEAK_ANSWER, T0)
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    target = data["attempts"][0]["report"]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    with pytest.raises(DataImportError) as caught:
+        data_io.import_json(db, user, json.dumps(data).encode())
+    assert str(caught.value).startswith(expected), str(caught.value)
+    assert attempts.list_attempts(db, user) == []
+
+
+def test_every_problem_of_every_record_is_listed_and_nothing_is_written(
+    db: Database, user: UserContext, history: list[attempts.AttemptView]
+) -> None:
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    data["attempts"][0]["mode"] = 3
+    data["attempts"][2]["answer"] = None
+    data["attempts"][2]["is_demo"] = "yes"
+    data["attempts"].append("not an object")
+    with pytest.raises(DataImportError) as caught:
+        data_io.import_json(db, user, json.dumps(data).encode())
+    assert str(caught.value).splitlines() == [
+        "record 1: mode: must be one of practice, timed, got a number",
+        "record 3: answer: must be text, got null",
+        "record 3: is_demo: must be true or false, got 'yes'",
+        "record 5: attempt: must be an object, got 'not an object'",
+        "Nothing was imported.",
+    ]
+    assert attempts.list_attempts(db, user) == []
+
+
+def test_nul_and_lone_surrogates_are_stored_like_submit_stores_them(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    answer = "Nurses\x00 lose time \ud800 at handover. " + WEAK_ANSWER
+    payload = _export_with(db, user, prompt, answer=answer, error="bad \udfff\x00 error")
+    assert data_io.import_json(db, user, payload).added == 1
+    (summary,) = attempts.list_attempts(db, user)
+    view = attempts.get_attempt(db, user, summary.id)
+    assert view.answer == attempts.storable_text(answer)
+    assert view.answer.startswith("Nurses\ufffd lose time \ufffd at handover.")
+    assert view.error == "bad \ufffd\ufffd error"
+
+
+@pytest.mark.postgres
+def test_an_export_from_sqlite_always_imports_into_postgresql(
+    settings: Settings, postgres_settings: Settings, prompt: Prompt
+) -> None:
+    from sqlalchemy import text
+
+    from coach.db.database import open_database
+    from coach.services.users import local_learner
+
+    source = open_database(settings)
+    target = open_database(postgres_settings)
+    try:
+        user = local_learner(source)
+        for index, answer in enumerate((WEAK_ANSWER, STRONG_ANSWER, UNUSUAL)):
+            _submit(source, user, prompt, answer, T0 + timedelta(hours=index))
+        # What SQLite accepts and PostgreSQL refuses, written behind the app's back: NUL.
+        with source.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE attempts SET answer = :answer, error = :error WHERE id = 1"),
+                {"answer": "Nul\x00 here. " + WEAK_ANSWER, "error": "a NUL \x00 in the error"},
+            )
+        payload = data_io.export_json(source, user)
+        learner = local_learner(target)
+        result = data_io.import_json(target, learner, payload)
+        assert (result.added, result.skipped) == (3, 0)
+        imported = {view.answer for view in _views(target, learner)}
+        assert imported == {
+            "Nul\ufffd here. " + WEAK_ANSWER,
+            STRONG_ANSWER,
+            UNUSUAL,
+        }
+    finally:
+        with target.engine.begin() as connection:
+            connection.exec_driver_sql("TRUNCATE attempt_flags, attempts, users CASCADE")
+        source.close()
+        target.close()
+
+
+def _views(db: Database, user: UserContext) -> list[attempts.AttemptView]:
+    return [attempts.get_attempt(db, user, s.id) for s in attempts.list_attempts(db, user)]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,19 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    InternalError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.errors import DatabaseUnavailableError
+from coach.errors import DatabaseUnavailableError, StorageUnavailableError
 from coach.settings import Settings, mask_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -26,12 +36,26 @@ SQLITE_BUSY_TIMEOUT_S = 15
 SERVER_CONNECT_TIMEOUT_S = 5
 
 
+# What the database raises when it is gone or refuses writes, rather than when the data is
+# wrong (IntegrityError and DataError stay as they are: they are bugs to see).
+STORAGE_FAILURES = (OperationalError, InterfaceError, InternalError, ProgrammingError)
+
+
 class Database:
-    """An engine plus a session factory; services open one short session per use case."""
+    """An engine plus a session factory; services open one short session per use case.
+
+    A storage failure inside a session becomes StorageUnavailableError with a plain reason;
+    the next session first reconnects and migrates again (the database may have been
+    recreated empty), and ``generation`` counts those checks so callers can look up again
+    what they cached from the database.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._needs_check = False
+        self._check_lock = threading.Lock()
+        self.generation = 0
 
     @property
     def backend(self) -> str:
@@ -45,15 +69,46 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Yield a session; the caller commits, anything left uncommitted is rolled back."""
+        """Yield a session; the caller commits, anything left uncommitted is rolled back.
+
+        Raises:
+            StorageUnavailableError: the database is unreachable, gone or read-only.
+        """
+        self.ensure_ready()
         session = self._sessions()
         try:
             yield session
+        except STORAGE_FAILURES as error:
+            self._needs_check = True
+            with suppress(DBAPIError):  # the connection may be dead already
+                session.rollback()
+            raise StorageUnavailableError(_explain(self.engine.url, error)) from error
         except BaseException:
             session.rollback()
             raise
         finally:
-            session.close()
+            with suppress(DBAPIError):
+                session.close()
+
+    def ensure_ready(self) -> None:
+        """After a storage failure: drop the pooled connections and migrate to head again.
+
+        Raises:
+            StorageUnavailableError: the database is still unavailable.
+        """
+        if not self._needs_check:
+            return
+        with self._check_lock:
+            if not self._needs_check:
+                return
+            # A pooled SQLite connection opened while the file was read-only stays read-only.
+            self.engine.dispose()
+            try:
+                upgrade(self.engine.url)
+            except (SQLAlchemyError, CommandError, OSError) as error:
+                raise StorageUnavailableError(_explain(self.engine.url, error)) from error
+            self._needs_check = False
+            self.generation += 1
 
     def revision(self) -> str | None:
         """Return the schema revision the database is at (e.g. ``0002``)."""
@@ -74,6 +129,7 @@ def open_database(settings: Settings) -> Database:
     """
     url = _parse_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
+        _refuse_in_memory(url, settings.database_url)
         _prepare_sqlite_folder(url)
     try:
         upgrade(url)
@@ -92,6 +148,9 @@ def upgrade(url: str | URL, revision: str = "head") -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            # A write that changes nothing: a read-only file or role fails here, not at the
+            # first Submit (and `coach db upgrade` cannot report success on it).
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
     finally:
         engine.dispose()
 
@@ -125,11 +184,29 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(database).expanduser().resolve()
 
 
+def _refuse_in_memory(url: URL, raw: str) -> None:
+    # Each pooled connection would get its own empty database ("no such table: users"), and
+    # every answer would vanish with the process: a practice log needs a file. (A SQLite URL
+    # holds no password, so it is quoted as given.)
+    if (url.database or "") in ("", ":memory:") or url.query.get("mode") == "memory":
+        raise DatabaseUnavailableError(
+            f"COACH_DATABASE_URL={raw} is an in-memory database: each connection "
+            "would see an empty one and your answers would vanish when the app stops. Use a "
+            "file, e.g. sqlite:////path/to/coach.db, or leave COACH_DATABASE_URL unset."
+        )
+
+
 def _prepare_sqlite_folder(url: URL) -> None:
     path = _sqlite_path(url)
     if path is None:
         return
     folder = path.parent
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DatabaseUnavailableError(
+            f"Cannot create the data folder {folder}: {blocker} is a file, not a folder. "
+            "Set COACH_DATA_DIR to a folder (it is created if missing), or move the file away."
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -216,7 +293,8 @@ def _explain(url: URL, error: BaseException) -> str:
         if "readonly" in lowered or "unable to open" in lowered or "permission" in lowered:
             return (
                 f"Cannot write to the database file {where} ({detail}). Check that you own the "
-                "file and its folder, or set COACH_DATA_DIR to a folder you can write to."
+                "file, its -wal and -shm files and its folder, and may write to them; or set "
+                "COACH_DATA_DIR to a folder you can write to."
             )
         return f"Cannot open the database file {where} ({detail})."
     if isinstance(error, OperationalError) or "connect" in lowered:

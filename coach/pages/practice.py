@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from coach.errors import CoachError, EmptyAnswerError
+from coach.errors import CoachError, EmptyAnswerError, StorageUnavailableError
 from coach.services import attempts, selection, transcription
 from coach.services.coaching import analyze_draft, phase_nudges
-from coach.ui.frame import current_frame
+from coach.ui.frame import current_frame, session_user
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
     LEVEL_LABELS,
@@ -116,9 +116,11 @@ def _submit(prompt_id: str) -> None:
     timer = state[TIMER_STARTED].get(prompt_id) if state.get("practice_timed") else None
     started = timer or state[STARTED_AT].get(prompt_id) or datetime.now(UTC)
     try:
+        # A retry after a storage failure: the database may have been recreated empty.
+        frame.db.ensure_ready()
         view = attempts.submit_answer(
             frame.db,
-            frame.user,
+            session_user(frame.db, frame.settings),
             prompt=prompt,
             answer=answer,
             mode="timed" if timer else "practice",
@@ -136,6 +138,13 @@ def _submit(prompt_id: str) -> None:
         state[ERROR_KEY] = (
             "error",
             f"{error} Nothing was saved; your text is still in the box so you can cut it down.",
+        )
+        return
+    except StorageUnavailableError as error:
+        state[ERROR_KEY] = (
+            "error",
+            f"Your answer could not be saved: {md_escape(error.reason)} Your text is still in "
+            "the box: click Submit for feedback again to retry once the database is back.",
         )
         return
     except CoachError as error:
@@ -360,7 +369,10 @@ st.button(
     args=(prompt.id,),
 )
 
-previous = attempts.list_attempts(frame.db, frame.user, prompt_id=prompt.id, limit=1)
+try:
+    previous = attempts.list_attempts(frame.db, frame.user, prompt_id=prompt.id, limit=1)
+except StorageUnavailableError:
+    previous = []  # the page stays usable (and the typed answer on screen) while it is down
 if previous:
     last = previous[0]
     score = "not scored" if last.overall is None else f"{last.overall}/100"

@@ -93,7 +93,9 @@ if st.button("Import", key="settings_import_run", disabled=upload is None) and u
     try:
         result = data_io.import_json(db, user, upload.getvalue())
     except CoachError as error:
-        st.error(f"Nothing was imported: {error}")
+        st.error("Nothing was imported.")
+        # The problems quote the file's own field names and values: show them literally.
+        st.code(str(error), language=None, wrap_lines=True)
     else:
         st.success(f"Imported {result.added} attempt(s); skipped {result.skipped} already here.")
 

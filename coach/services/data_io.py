@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from coach.db import repositories as repo
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, MODES, STATUSES, Attempt
+from coach.db.models import DIMENSION_COLUMNS, Attempt
 from coach.errors import DataImportError
-from coach.services.attempts import AttemptView, apply_report
+from coach.services.attempts import AttemptView
+from coach.services.records import attempt_from_record
 from coach.services.users import UserContext
 from coach.settings import Settings, mask_url
 from scoring import Report
-from scoring.report import DIMENSIONS, LEVELS
+from scoring.report import DIMENSIONS
 
 if TYPE_CHECKING:
     from question_bank import Prompt
 
 EXPORT_FORMAT = "aipm-coach-export"
 EXPORT_VERSION = 1
+MAX_SHOWN_PROBLEMS = 20  # an import error lists this many problems, then counts the rest
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
     "prompt_id",
@@ -126,9 +130,25 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
     """Add the attempts of an export to the user's data, skipping ones already there.
 
     An attempt counts as already there when prompt id, submission time and answer match.
-    All or nothing: a damaged file raises DataImportError and imports nothing.
+    All or nothing: every record is checked first with the rules Submit and the schema
+    enforce; any problem raises DataImportError listing ``record N: field: problem`` lines,
+    and nothing is written.
     """
-    records = _records(payload)
+    rows: list[Attempt] = []
+    problems: list[str] = []
+    for number, record in enumerate(_records(payload), start=1):
+        row, found = attempt_from_record(record, user_id=user.user_id)
+        problems += [f"record {number}: {problem}" for problem in found]
+        if row is not None:
+            rows.append(row)
+    if problems:
+        shown = problems[:MAX_SHOWN_PROBLEMS]
+        more = len(problems) - len(shown)
+        raise DataImportError(
+            "\n".join(
+                [*shown, *([f"... and {more} more"] if more else []), "Nothing was imported."]
+            )
+        )
     with db.session() as session:
         seen = {
             _identity(prompt_id, submitted_at, answer)
@@ -137,8 +157,7 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
             )
         }
         added = skipped = 0
-        for number, record in enumerate(records, start=1):
-            row = _row_from_record(record, user_id=user.user_id, number=number)
+        for row in rows:
             key = _identity(row.prompt_id, row.submitted_at, row.answer)
             if key in seen:
                 skipped += 1
@@ -150,7 +169,7 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
     return ImportResult(added=added, skipped=skipped)
 
 
-def _records(payload: bytes) -> list[dict[str, Any]]:
+def _records(payload: bytes) -> list[Any]:
     try:
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -163,65 +182,9 @@ def _records(payload: bytes) -> list[dict[str, Any]]:
             f"(this app reads version {EXPORT_VERSION}); upgrade aipm-coach."
         )
     attempts = data.get("attempts")
-    if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
+    if not isinstance(attempts, list):
         raise DataImportError("The export's 'attempts' must be a list of objects.")
     return attempts
-
-
-def _row_from_record(record: dict[str, Any], *, user_id: int, number: int) -> Attempt:
-    try:
-        row = Attempt(
-            user_id=user_id,
-            prompt_id=_text(record["prompt_id"]),
-            category=record.get("category"),
-            prompt_text=_text(record.get("prompt_text") or ""),
-            prompt_expects=_text(record.get("prompt_expects") or ""),
-            answer=_text(record["answer"]),
-            mode=_choice(record.get("mode", "practice"), MODES, "mode"),
-            level=_choice(record["level"], LEVELS, "level"),
-            started_at=_aware(record["started_at"]),
-            submitted_at=_aware(record["submitted_at"]),
-            status=_choice(record.get("status", "pending"), STATUSES, "status"),
-            error=record.get("error"),
-            scorer_version=record.get("scorer_version"),
-            is_demo=bool(record.get("is_demo", False)),
-        )
-        report = Report.from_dict(record["report"]) if record.get("report") else None
-        previous = record.get("previous_report")
-        if previous:
-            Report.from_dict(previous)  # Validate before storing.
-            row.previous_report = json.dumps(previous, ensure_ascii=False)
-    except (KeyError, TypeError, ValueError) as error:
-        raise DataImportError(
-            f"Attempt {number} in the file is incomplete or damaged ({type(error).__name__}: "
-            f"{error}); nothing was imported."
-        ) from error
-    if report is not None:
-        status, error_text = row.status, row.error
-        apply_report(row, report)  # Restores score columns and flag rows from the report.
-        row.status, row.error = status, error_text
-    elif row.status == "scored":
-        raise DataImportError(f"Attempt {number} is marked scored but has no report.")
-    return row
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    return value
-
-
-def _choice(value: Any, choices: tuple[str, ...], name: str) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} {value!r} is not one of {', '.join(choices)}")
-    return str(value)
-
-
-def _aware(value: Any) -> datetime:
-    moment = datetime.fromisoformat(_text(value))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {value!r} has no time zone")
-    return moment.astimezone(UTC)
 
 
 def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str, str, str]:
@@ -254,10 +217,10 @@ def attempt_markdown(attempt: AttemptView, prompt: Prompt | None) -> str:
     title = prompt.text if prompt is not None else (attempt.prompt_text or attempt.prompt_id)
     when = attempt.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"# Practice answer: {attempt.prompt_id}",
+        f"# Practice answer: {md_text(attempt.prompt_id)}",
         "",
         f"*{when} · level {attempt.level} · {attempt.mode} mode"
-        + (f" · category {attempt.category}" if attempt.category else "")
+        + (f" · category {md_text(attempt.category)}" if attempt.category else "")
         + (" · demo data" if attempt.is_demo else "")
         + "*",
         "",
@@ -275,20 +238,35 @@ def attempt_markdown(attempt: AttemptView, prompt: Prompt | None) -> str:
         lines += [
             "## Feedback",
             "",
-            "Not scored yet" + (f": {attempt.error}" if attempt.error else "."),
+            "Not scored yet" + (f": {md_text(attempt.error)}" if attempt.error else "."),
             "",
         ]
         return "\n".join(lines)
     lines += _scores(report) + _coverage(report) + _flags(report)
     if prompt is not None and prompt.follow_ups:
         lines += ["## Follow-up questions to practise", ""]
-        lines += [f"- {question}" for question in prompt.follow_ups] + [""]
-    lines += [f"*Scored by {report.scorer.name} {report.scorer.version}.*", ""]
+        lines += [f"- {md_text(question)}" for question in prompt.follow_ups] + [""]
+    scorer = md_text(f"{report.scorer.name} {report.scorer.version}")
+    lines += [f"*Scored by {scorer}.*", ""]
     return "\n".join(lines)
 
 
+# Text that came from a learner, a custom bank or an imported file: HTML becomes entities and
+# the characters that open links, images, link definitions and code spans are escaped, so a
+# renderer that allows HTML shows the text exactly as typed and runs nothing.
+_MD_LINK_SYNTAX = re.compile(r"([\\`\[\]])")
+_SAFE_ID = re.compile(r"[\w.-]+")
+
+
+def md_text(text: str) -> str:
+    """Return ``text`` for Markdown that renders it literally: no HTML, no links, no code."""
+    return _MD_LINK_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines() or [""])
+    return "\n".join(
+        f"> {md_text(line)}" if line.strip() else ">" for line in text.splitlines() or [""]
+    )
 
 
 def _scores(report: Report) -> list[str]:
@@ -305,7 +283,7 @@ def _scores(report: Report) -> list[str]:
         if dimension is None:
             continue
         score = "not assessed" if dimension.score is None else str(dimension.score)
-        reason = dimension.reason.replace("|", "\\|").replace("\n", " ")
+        reason = md_text(dimension.reason).replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {_DIMENSION_TITLES.get(name, name)} | {score} | {reason} |")
     return [*lines, ""]
 
@@ -324,13 +302,14 @@ def _flags(report: Report) -> list[str]:
         return ["## Red flags", "", "None found.", ""]
     lines = ["## Red flags", ""]
     for flag in report.flags:
-        lines.append(f"### {flag.severity.value.upper()}: `{flag.id}`")
+        shown_id = f"`{flag.id}`" if _SAFE_ID.fullmatch(flag.id) else md_text(flag.id)
+        lines.append(f"### {flag.severity.value.upper()}: {shown_id}")
         lines.append("")
-        lines.append(flag.message)
+        lines.append(md_text(flag.message))
         lines.append("")
         if flag.evidence:
             lines.append(_quote(flag.evidence))
             lines.append("")
-        lines.append(f"**Fix:** {flag.fix}")
+        lines.append(f"**Fix:** {md_text(flag.fix)}")
         lines.append("")
     return lines

@@ -98,15 +98,27 @@ def load_frame() -> Frame:
             "then reload.",
             list(error.problems),
         ) from error
-    user_key = f"_coach_user::{settings.database_url}"
-    user = st.session_state.get(user_key)
-    if user is None:
-        try:
-            user = local_learner(db)
-        except CoachError as error:
-            raise FrameError("Your learner profile cannot be loaded", str(error)) from error
-        st.session_state[user_key] = user
+    try:
+        user = session_user(db, settings)
+    except CoachError as error:
+        raise FrameError("Your learner profile cannot be loaded", str(error)) from error
     return Frame(settings=settings, db=db, user=user, bank=bank)
+
+
+def session_user(db: Database, settings: Settings) -> UserContext:
+    """Return this session's learner, looked up once per session and again each time the
+    database was checked again after a failure (it may have been recreated empty).
+
+    Raises:
+        CoachError: the learner cannot be looked up (e.g. StorageUnavailableError).
+    """
+    user_key = f"_coach_user::{settings.database_url}"
+    cached = st.session_state.get(user_key)
+    if cached is not None and cached[0] == db.generation:
+        return cached[1]
+    user = local_learner(db)
+    st.session_state[user_key] = (db.generation, user)
+    return user
 
 
 def render_frame_error(error: FrameError) -> None:
