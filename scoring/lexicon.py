@@ -1,7 +1,9 @@
 """Vocabulary the detectors match, as data (see ``scoring.matcher`` for the pattern syntax).
 
-Each list is keyed by a label; detectors in ``scoring.elements`` add the context rules
-(generic users, business goals posing as problems, non-ML "models", deferrals).
+Each list is keyed by a label; the detectors in ``scoring.analysis`` (with the segment and
+heading helpers of ``scoring.context``) add the context decisions: generic users, people who
+are not the product's users, pains without a sufferer, non-ML "models", deferrals, proposals
+that are not the speaker's.
 """
 
 from __future__ import annotations
