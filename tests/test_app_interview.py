@@ -16,12 +16,10 @@ from tests.test_app_support import (
     SETTINGS,
     assert_clean,
     current_page,
-    data_dir_fixture,  # noqa: F401  (fixture)
     framing_prompt_id,
     goto,
     new_app,
     plotly_specs,
-    services_fixture,  # noqa: F401  (fixture)
     submit,
     texts,
 )
