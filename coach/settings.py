@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
@@ -16,6 +16,8 @@ from scoring.report import LEVELS
 
 APP_NAME = "aipm-coach"
 DATABASE_FILE = "coach.db"
+AuthMode = Literal["none", "password", "oidc"]
+_TRUE = {"1", "true", "yes", "on"}
 
 
 class Settings(BaseModel):
@@ -28,6 +30,21 @@ class Settings(BaseModel):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     default_level: str = "pm"
+    # Who is using the app: one local learner (none), accounts with passwords, or an OIDC
+    # provider through st.login.
+    auth: AuthMode = "none"
+    # In "none" mode the app shows data only to a server bound to loopback, unless the operator
+    # says a one-person server behind their own proxy is intended.
+    allow_remote_single_user: bool = False
+    allow_signup: bool = False
+    session_hours: int = 24 * 14
+
+    @field_validator("session_hours")
+    @classmethod
+    def _positive_lifetime(cls, value: int) -> int:
+        if not 1 <= value <= 24 * 366:
+            raise ValueError("COACH_SESSION_HOURS must be between 1 and 8784 (a year)")
+        return value
 
     @field_validator("default_level")
     @classmethod
@@ -92,4 +109,9 @@ def load_settings(
         openai_api_key=SecretStr(api_key) if api_key else None,
         openai_base_url=lookup("OPENAI_BASE_URL", "base_url"),
         default_level=(lookup("COACH_LEVEL") or "pm").lower(),
+        # A typo in COACH_AUTH fails validation: it never falls back to the no-login mode.
+        auth=(lookup("COACH_AUTH") or "none").lower(),  # type: ignore[arg-type]
+        allow_remote_single_user=(lookup("COACH_ALLOW_REMOTE_SINGLE_USER") or "").lower() in _TRUE,
+        allow_signup=(lookup("COACH_ALLOW_SIGNUP") or "").lower() in _TRUE,
+        session_hours=lookup("COACH_SESSION_HOURS") or 24 * 14,  # type: ignore[arg-type]
     )

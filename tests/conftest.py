@@ -25,7 +25,17 @@ from question_bank import Bank, Prompt, load_bank
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = int(os.environ.get("AIPM_TEST_POSTGRES_PORT", "5432"))
 POSTGRES_SERVER = f"postgresql+psycopg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}"
-APP_TABLES = ("attempt_flags", "attempts", "users")
+APP_TABLES = (
+    "attempt_flags",
+    "attempts",
+    "users",
+    "password_credentials",
+    "auth_sessions",
+    "reset_codes",
+    "cohorts",
+    "cohort_members",
+    "audit_log",
+)
 
 # Answers to the AI-support prompt below: one that frames the problem first, one that jumps
 # straight to the model. Used wherever a test needs realistic reports.
