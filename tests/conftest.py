@@ -15,9 +15,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from psycopg import sql
 
 from coach.db.database import Database, open_database
+from coach.services import accounts
 from coach.services.users import UserContext, create_user, local_learner
 from coach.settings import Settings, load_settings
 from question_bank import Bank, Prompt, load_bank
@@ -148,9 +150,7 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
     yield database
     if database.backend == "postgresql":
         with database.engine.begin() as connection:
-            connection.exec_driver_sql(
-                f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE"
-            )
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
     database.close()
 
 
@@ -208,6 +208,15 @@ def prompt() -> Prompt:
 def other_prompt(bank: Bank) -> Prompt:
     """A real bank prompt in another category."""
     return next(p for p in bank.prompts if p.category != "ai-evaluation")
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small parameters: the real ones cost ~0.1 s per hash on a shared core
+    (benchmarks/access.py measures those; test_services_accounts checks they are in force)."""
+    monkeypatch.setattr(
+        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

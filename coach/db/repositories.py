@@ -56,6 +56,11 @@ def get_attempt(session: Session, *, user_id: int, attempt_id: int) -> Attempt |
     ).first()
 
 
+def get_attempt_by_id(session: Session, *, attempt_id: int) -> Attempt | None:
+    """Return any user's attempt by id: only for callers that then apply the access rules."""
+    return session.get(Attempt, attempt_id)
+
+
 def previous_attempt(
     session: Session, *, user_id: int, prompt_id: str, before: Attempt, scored_only: bool = True
 ) -> Attempt | None:
