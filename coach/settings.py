@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -62,6 +63,22 @@ class Settings(BaseModel):
     def uses_sqlite(self) -> bool:
         """Whether the database is an embedded SQLite file (the single-learner default)."""
         return self.database_url.startswith("sqlite")
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from this machine only.
+
+    An empty address means every interface (Streamlit's default), so it is not loopback.
+    """
+    if not address or not address.strip():
+        return False
+    address = address.strip().strip("[]")
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # A host name that may resolve anywhere: assume it is reachable.
 
 
 def mask_url(url: str) -> str:

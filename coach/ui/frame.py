@@ -1,7 +1,8 @@
 """The shared frame every page draws in: settings, the open database, the learner and the bank.
 
 Opening the database and loading the bank happen once per process (``st.cache_resource``);
-the learner is looked up once per session. A failure becomes a page that says what to do.
+who the user is comes from ``coach.ui.auth`` on every rerun. A failure becomes a page that
+says what to do.
 """
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ from pydantic import ValidationError
 from coach.db.database import Database, open_database
 from coach.errors import CoachError, DatabaseUnavailableError, QuestionBankError
 from coach.services.bank import get_bank
-from coach.services.users import UserContext, local_learner
+from coach.services.users import UserContext
 from coach.settings import Settings, load_settings, mask_url
+from coach.ui.auth import RemoteSingleUserError, SignInNeeded, resolve_user
 from question_bank import Bank
 
 FRAME_KEY = "_coach_frame"
+SETUP_KEY = "_coach_setup"
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What every page needs before anyone signs in: settings, database and bank."""
+
+    settings: Settings
+    db: Database
+    bank: Bank
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +73,8 @@ def cached_bank(data_dir: str) -> Bank:
     return get_bank(data_dir=Path(data_dir))
 
 
-def load_frame() -> Frame:
-    """Build the frame for this rerun (cheap after the first run of the process and session).
+def load_setup() -> Setup:
+    """Open settings, database and bank (cheap after the first run of the process).
 
     Raises:
         FrameError: settings, database or question bank cannot be used.
@@ -98,15 +110,27 @@ def load_frame() -> Frame:
             "then reload.",
             list(error.problems),
         ) from error
-    user_key = f"_coach_user::{settings.database_url}"
-    user = st.session_state.get(user_key)
-    if user is None:
-        try:
-            user = local_learner(db)
-        except CoachError as error:
-            raise FrameError("Your learner profile cannot be loaded", str(error)) from error
-        st.session_state[user_key] = user
-    return Frame(settings=settings, db=db, user=user, bank=bank)
+    return Setup(settings=settings, db=db, bank=bank)
+
+
+def load_frame() -> Frame | SignInNeeded:
+    """Build the frame for this rerun, or say that someone must sign in first.
+
+    Raises:
+        FrameError: settings, database or bank cannot be used, the user cannot be loaded, or
+            the no-login mode is served beyond this machine.
+    """
+    setup = load_setup()
+    st.session_state[SETUP_KEY] = setup
+    try:
+        user = resolve_user(setup.settings, setup.db)
+    except RemoteSingleUserError as error:
+        raise FrameError("This app is not private", str(error)) from error
+    except CoachError as error:
+        raise FrameError("Your learner profile cannot be loaded", str(error)) from error
+    if isinstance(user, SignInNeeded):
+        return user
+    return Frame(settings=setup.settings, db=setup.db, user=user, bank=setup.bank)
 
 
 def render_frame_error(error: FrameError) -> None:
@@ -125,9 +149,25 @@ def current_frame() -> Frame:
     if not isinstance(frame, Frame):
         # A page run without the router (should not happen): build it here.
         try:
-            frame = load_frame()
+            built = load_frame()
         except FrameError as error:
             render_frame_error(error)
             raise
+        if isinstance(built, SignInNeeded):
+            st.info("Please sign in first.")
+            st.stop()
+        frame = built
         st.session_state[FRAME_KEY] = frame
     return frame
+
+
+def current_setup() -> Setup:
+    """Return settings, database and bank for pages shown before sign-in."""
+    setup = st.session_state.get(SETUP_KEY)
+    if not isinstance(setup, Setup):
+        try:
+            setup = load_setup()
+        except FrameError as error:
+            render_frame_error(error)
+            raise
+    return setup

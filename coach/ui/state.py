@@ -14,6 +14,7 @@ FEEDBACK_PAGE = "coach/pages/feedback.py"
 PROGRESS_PAGE = "coach/pages/progress.py"
 BANK_PAGE = "coach/pages/question_bank.py"
 SETTINGS_PAGE = "coach/pages/settings.py"
+SIGN_IN_PAGE = "coach/pages/sign_in.py"
 
 # Non-widget keys: they survive page switches (widget keys are dropped when not drawn).
 SELECTED_PROMPT = "selected_prompt_id"
