@@ -267,6 +267,6 @@ def test_oidc_without_a_subject_is_refused(db: Database) -> None:
     assert _users(db) == 0
 
 
-def test_the_production_hasher_is_argon2id_with_rfc_9106_parameters() -> None:
+def test_the_production_hasher_is_argon2id_with_owasp_parameters() -> None:
     hashed = accounts.production_hasher().hash(PASSWORD)
-    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
