@@ -20,6 +20,7 @@ from question_bank import Prompt
 from tests.conftest import WEAK_ANSWER
 from tests.test_app_support import (
     FEEDBACK,
+    PAGES,
     AppTest,
     assert_clean,
     current_page,
@@ -164,6 +165,38 @@ def test_a_reset_code_sets_a_new_password_on_the_sign_in_page(password_app: Data
     assert "Password changed" in texts(at.success)
     _sign_in(at, "ada@example.com", "a brand new secret")
     assert current_page(at) == "Practice"
+
+
+def _everything_shown(at: AppTest) -> str:
+    parts = [texts(at.get(kind)) for kind in ("markdown", "caption", "warning", "info", "code")]
+    parts += [body.proto.body for body in at.get("html")]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_no_page_shows_someone_elses_attempts(password_app: Database, prompt: Prompt) -> None:
+    ada = accounts.sign_in(
+        password_app, email="ada@example.com", password=PASSWORD, lifetime=timedelta(days=1)
+    ).user
+    attempts.submit_answer(
+        password_app,
+        ada,
+        prompt=prompt,
+        answer=WEAK_ANSWER,
+        mode="practice",
+        level="pm",
+        started_at=datetime.now(UTC),
+    )
+    at = _sign_in(new_app(), "bea@example.com", PASSWORD)
+    for page in PAGES:
+        goto(at, page)
+        shown = _everything_shown(at)
+        assert WEAK_ANSWER[:30] not in shown, page
+        assert prompt.id not in shown, page
+    # The same page does show it to Ada.
+    at = _sign_in(new_app(), "ada@example.com", PASSWORD)
+    goto(at, FEEDBACK)
+    assert WEAK_ANSWER[:30] in _everything_shown(at)
 
 
 def test_feedback_never_shows_someone_elses_attempt(password_app: Database, prompt: Prompt) -> None:
