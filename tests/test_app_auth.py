@@ -193,6 +193,8 @@ def test_no_page_shows_someone_elses_attempts(password_app: Database, prompt: Pr
         shown = _everything_shown(at)
         assert WEAK_ANSWER[:30] not in shown, page
         assert prompt.id not in shown, page
+        # Where the shared database lives is the operator's business.
+        assert "coach.db" not in shown, page
     # The same page does show it to Ada.
     at = _sign_in(new_app(), "ada@example.com", PASSWORD)
     goto(at, FEEDBACK)

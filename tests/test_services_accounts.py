@@ -270,3 +270,17 @@ def test_oidc_without_a_subject_is_refused(db: Database) -> None:
 def test_the_production_hasher_is_argon2id_with_owasp_parameters() -> None:
     hashed = accounts.production_hasher().hash(PASSWORD)
     assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_no_password_token_or_code_reaches_the_logs(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    _ada(db)
+    signed = accounts.sign_in(db, email="ada@example.com", password=PASSWORD, lifetime=DAY)
+    with pytest.raises(SignInFailedError):
+        accounts.sign_in(db, email="ada@example.com", password="wrong guess 123", lifetime=DAY)
+    code = admin.issue_reset_code(db, SHELL, email="ada@example.com")
+    accounts.reset_password(db, email="ada@example.com", code=code, new_password="another secret")
+    for secret in (PASSWORD, "wrong guess 123", signed.token, code, "another secret"):
+        assert secret not in caplog.text
