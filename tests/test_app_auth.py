@@ -127,6 +127,16 @@ def test_a_session_ended_elsewhere_returns_to_sign_in_with_a_message(
     assert "session has ended" in texts(at.info)
 
 
+def test_a_deleted_users_open_tab_returns_to_sign_in(password_app: Database) -> None:
+    at = _sign_in(new_app(), "ada@example.com", PASSWORD)
+    assert current_page(at) == "Practice"
+    admin.delete_account(password_app, ShellOperator("t"), email="ada@example.com")
+    at.run()
+    assert current_page(at) == "Sign in"
+    assert "session has ended" in texts(at.info)
+    assert "_coach_frame" not in at.session_state
+
+
 def test_sign_up_when_allowed_rejects_a_weak_password_and_duplicates(
     password_app: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -130,7 +130,7 @@ def start_session(signed: SignedIn, settings: Settings) -> None:
 def sign_out(db: Database, settings: Settings, *, everywhere: bool = False) -> None:
     """End this session (or all of the user's) and forget it in the tab and the browser."""
     if settings.auth == "oidc":
-        st.session_state.pop(OIDC_KEY, None)
+        st.session_state.clear()  # The next person at this computer starts clean.
         st.logout()
         return
     token = st.session_state.get(TOKEN_KEY)
