@@ -184,11 +184,13 @@ def _everything_shown(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_no_page_shows_someone_elses_attempts(password_app: Database, prompt: Prompt) -> None:
+@pytest.fixture
+def adas_attempt(password_app: Database, prompt: Prompt) -> int:
+    """Ada's one attempt, which Bea must never see."""
     ada = accounts.sign_in(
         password_app, email="ada@example.com", password=PASSWORD, lifetime=timedelta(days=1)
     ).user
-    attempts.submit_answer(
+    return attempts.submit_answer(
         password_app,
         ada,
         prompt=prompt,
@@ -196,7 +198,11 @@ def test_no_page_shows_someone_elses_attempts(password_app: Database, prompt: Pr
         mode="practice",
         level="pm",
         started_at=datetime.now(UTC),
-    )
+    ).id
+
+
+@pytest.mark.usefixtures("adas_attempt")
+def test_no_page_shows_someone_elses_attempts(prompt: Prompt) -> None:
     at = _sign_in(new_app(), "bea@example.com", PASSWORD)
     for page in PAGES:
         goto(at, page)
@@ -211,25 +217,11 @@ def test_no_page_shows_someone_elses_attempts(password_app: Database, prompt: Pr
     assert WEAK_ANSWER[:30] in _everything_shown(at)
 
 
-def test_feedback_never_shows_someone_elses_attempt(password_app: Database, prompt: Prompt) -> None:
-    ada = accounts.sign_in(
-        password_app, email="ada@example.com", password=PASSWORD, lifetime=timedelta(days=1)
-    ).user
-    theirs = attempts.submit_answer(
-        password_app,
-        ada,
-        prompt=prompt,
-        answer=WEAK_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-    )
+def test_feedback_never_shows_someone_elses_attempt(adas_attempt: int) -> None:
     at = _sign_in(new_app(), "bea@example.com", PASSWORD)
-    at.session_state[FEEDBACK_ATTEMPT] = theirs.id
+    at.session_state[FEEDBACK_ATTEMPT] = adas_attempt
     goto(at, FEEDBACK)
-    shown = texts(at.markdown) + texts(at.warning) + texts(at.info)
-    assert WEAK_ANSWER[:30] not in shown
-    assert all(WEAK_ANSWER[:30] not in body.proto.body for body in at.get("html"))
+    assert WEAK_ANSWER[:30] not in _everything_shown(at)
 
 
 @pytest.mark.usefixtures("data_dir")
