@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
 from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
 from coach.ui.state import (
     BANK_PAGE,
@@ -13,6 +14,7 @@ from coach.ui.state import (
     PRACTICE_PAGE,
     PROGRESS_PAGE,
     SETTINGS_PAGE,
+    SIGN_IN_PAGE,
     init_state,
 )
 
@@ -23,23 +25,33 @@ try:
 except FrameError as error:
     render_frame_error(error)
 else:
-    st.session_state[FRAME_KEY] = frame
-    init_state(frame.settings.default_level)
-    page = st.navigation(
-        {
-            "Practise": [
-                st.Page(PRACTICE_PAGE, title="Practice", icon=":material/edit_note:", default=True),
-                st.Page(FEEDBACK_PAGE, title="Feedback", icon=":material/fact_check:"),
-                st.Page(INTERVIEW_PAGE, title="Interview", icon=":material/forum:"),
-                st.Page(MOCK_PAGE, title="Mock interview", icon=":material/timer:"),
-            ],
-            "Review": [
-                st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),
-                st.Page(BANK_PAGE, title="Question bank", icon=":material/menu_book:"),
-            ],
-            "Data": [
-                st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
-            ],
-        }
-    )
-    page.run()
+    write_cookie()
+    if isinstance(frame, SignInNeeded):
+        # Nobody signed in: the sign-in page is the only page there is.
+        st.session_state.pop(FRAME_KEY, None)
+        st.navigation([st.Page(SIGN_IN_PAGE, title="Sign in", icon=":material/login:")]).run()
+    else:
+        st.session_state[FRAME_KEY] = frame
+        init_state(frame.settings.default_level)
+        account_menu(frame.db, frame.settings, frame.user)
+        show_notice()
+        page = st.navigation(
+            {
+                "Practise": [
+                    st.Page(
+                        PRACTICE_PAGE, title="Practice", icon=":material/edit_note:", default=True
+                    ),
+                    st.Page(FEEDBACK_PAGE, title="Feedback", icon=":material/fact_check:"),
+                    st.Page(INTERVIEW_PAGE, title="Interview", icon=":material/forum:"),
+                    st.Page(MOCK_PAGE, title="Mock interview", icon=":material/timer:"),
+                ],
+                "Review": [
+                    st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),
+                    st.Page(BANK_PAGE, title="Question bank", icon=":material/menu_book:"),
+                ],
+                "Data": [
+                    st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
+                ],
+            }
+        )
+        page.run()

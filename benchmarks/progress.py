@@ -24,15 +24,17 @@ from coach.services import progress
 from coach.services.demo import synthesize_answer
 from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
-from question_bank import load_bank
-from scoring import analyze
+from question_bank import Prompt, load_bank
+from scoring import Report, analyze
 
 DISTINCT_REPORTS = 40
 
 
-def seed(db: Database, user: UserContext, *, attempts: int = 5000, seed: int = 11) -> None:
-    """Bulk-insert ``attempts`` scored attempts (with flag rows) for ``user`` over a year."""
-    rng = random.Random(seed)
+Sample = tuple[Prompt, str, Report, str]
+
+
+def sample_reports(rng: random.Random) -> list[Sample]:
+    """Score DISTINCT_REPORTS synthesised answers of rising quality with the real engine."""
     prompts = load_bank().prompts
     samples = []
     for index in range(DISTINCT_REPORTS):
@@ -40,6 +42,21 @@ def seed(db: Database, user: UserContext, *, attempts: int = 5000, seed: int = 1
         answer = synthesize_answer(prompt, index / (DISTINCT_REPORTS - 1), rng)
         report = analyze(answer, prompt.to_spec(), "pm")
         samples.append((prompt, answer, report, report.to_json()))
+    return samples
+
+
+def seed(
+    db: Database,
+    user: UserContext,
+    *,
+    attempts: int = 5000,
+    seed: int = 11,
+    samples: list[Sample] | None = None,
+) -> None:
+    """Bulk-insert ``attempts`` scored attempts (with flag rows) for ``user`` over a year
+    (drawn from ``samples``, scored here when not given)."""
+    rng = random.Random(seed)
+    samples = samples or sample_reports(rng)
     end = datetime.now(UTC)
     start = end - timedelta(days=365)
     step = (end - start) / attempts

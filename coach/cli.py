@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coach.cli_admin import register_admin
 from coach.errors import CoachError, InputFileError
 from coach.services.bank import get_bank, get_prompt
 from coach.services.records import json_kind
@@ -369,6 +370,11 @@ def _register_db(subparsers: Subparsers) -> None:
 
     app = subparsers.add_parser("app", help="start the practice app in your browser")
     app.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    app.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; see docs/deploy.md)",
+    )
     app.set_defaults(handler=_app)
 
 
@@ -442,11 +448,12 @@ def _app(args: argparse.Namespace) -> int:
     if not entry.is_file():
         raise CoachError(f"{entry} not found: run `coach app` from a source checkout")
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
-    os.execv(sys.executable, [*command, "--server.port", str(args.port)])  # noqa: S606 - replaces this process; no shell involved
+    options = ["--server.port", str(args.port), "--server.address", args.address]
+    os.execv(sys.executable, [*command, *options])  # noqa: S606 - replaces this process; no shell involved
     return 0  # pragma: no cover - execv does not return
 
 
-REGISTRARS: list[Registrar] = [_register_scoring, _register_bank, _register_db]
+REGISTRARS: list[Registrar] = [_register_scoring, _register_bank, _register_db, register_admin]
 
 
 def build_parser() -> argparse.ArgumentParser:

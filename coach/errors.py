@@ -78,3 +78,68 @@ class LLMUnavailableError(CoachError):
         )
         self.attempts = attempts
         self.reason = reason
+
+
+class AttemptNotFoundError(AccessDeniedError):
+    """No attempt with that id that this user may see: the same words whether it is missing or
+    someone else's, so the message never hints that it exists."""
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__(f"Attempt {attempt_id} not found.")
+        self.attempt_id = attempt_id
+
+
+class InterviewNotFoundError(AccessDeniedError):
+    """No interview (or mock interview) with that id that this user may see; worded like a
+    missing id so it never hints that someone else's exists."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(f"{kind} {item_id} not found.")
+        self.item_id = item_id
+
+
+class AccountError(CoachError):
+    """An account request was refused; the message says why and nothing was changed."""
+
+
+class InvalidAccountDataError(AccountError):
+    """A name, e-mail address or password does not meet the rules (which ones is said)."""
+
+
+class SignInFailedError(AccountError):
+    """Wrong e-mail or password (never says which)."""
+
+    def __init__(self) -> None:
+        super().__init__("That e-mail address and password do not match an account.")
+
+
+class AccountLockedError(AccountError):
+    """Too many failed sign-ins in a row: sign-in is paused until ``minutes`` have passed."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            f"Too many failed sign-ins: this account is locked for {minutes} more minute(s). "
+            "Wait, or ask an admin for a password-reset code."
+        )
+        self.minutes = minutes
+
+
+class SessionEndedError(AccountError):
+    """The browser's sign-in session expired, was signed out, or its user no longer exists."""
+
+    def __init__(self) -> None:
+        super().__init__("Your session has ended. Please sign in again.")
+
+
+class ResetCodeError(AccountError):
+    """A password-reset code is wrong, used already, or expired."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That reset code is not valid (wrong, already used or expired). "
+            "Ask an admin for a new one."
+        )
+
+
+class AdminRequiredError(AccessDeniedError):
+    """Only a deployment admin may do this."""

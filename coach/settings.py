@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,6 +21,8 @@ ScorerName = Literal["rules", "llm", "hybrid"]
 SCORER_NAMES: tuple[str, ...] = get_args(ScorerName)
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
 DEFAULT_TRANSCRIPTION_MODEL = "whisper-1"
+AuthMode = Literal["none", "password", "oidc"]
+_TRUE = {"1", "true", "yes", "on"}
 
 
 class Settings(BaseModel):
@@ -36,6 +39,21 @@ class Settings(BaseModel):
     llm_model: str = DEFAULT_LLM_MODEL
     transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
     llm_budget_s: float = 20.0
+    # Who is using the app: one local learner (none), accounts with passwords, or an OIDC
+    # provider through st.login.
+    auth: AuthMode = "none"
+    # In "none" mode the app shows data only to a server bound to loopback, unless the operator
+    # says a one-person server behind their own proxy is intended.
+    allow_remote_single_user: bool = False
+    allow_signup: bool = False
+    session_hours: int = 24 * 14
+
+    @field_validator("session_hours")
+    @classmethod
+    def _positive_lifetime(cls, value: int) -> int:
+        if not 1 <= value <= 24 * 366:
+            raise ValueError("COACH_SESSION_HOURS must be between 1 and 8784 (a year)")
+        return value
 
     @field_validator("default_level")
     @classmethod
@@ -74,6 +92,22 @@ class Settings(BaseModel):
     def uses_sqlite(self) -> bool:
         """Whether the database is an embedded SQLite file (the single-learner default)."""
         return self.database_url.startswith("sqlite")
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from this machine only.
+
+    An empty address means every interface (Streamlit's default), so it is not loopback.
+    """
+    if not address or not address.strip():
+        return False
+    address = address.strip().strip("[]")
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # A host name that may resolve anywhere: assume it is reachable.
 
 
 def mask_url(url: str) -> str:
@@ -126,4 +160,9 @@ def load_settings(
         transcription_model=lookup("COACH_TRANSCRIPTION_MODEL", "transcription_model")
         or DEFAULT_TRANSCRIPTION_MODEL,
         llm_budget_s=lookup("COACH_LLM_BUDGET_S") or 20.0,
+        # A typo in COACH_AUTH fails validation: it never falls back to the no-login mode.
+        auth=(lookup("COACH_AUTH") or "none").lower(),  # type: ignore[arg-type]
+        allow_remote_single_user=(lookup("COACH_ALLOW_REMOTE_SINGLE_USER") or "").lower() in _TRUE,
+        allow_signup=(lookup("COACH_ALLOW_SIGNUP") or "").lower() in _TRUE,
+        session_hours=lookup("COACH_SESSION_HOURS") or 24 * 14,  # type: ignore[arg-type]
     )

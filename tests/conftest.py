@@ -20,9 +20,11 @@ from typing import Any
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from psycopg import sql
 
 from coach.db.database import Database, open_database
+from coach.services import accounts
 from coach.services.users import UserContext, create_user, local_learner
 from coach.settings import Settings, load_settings
 from question_bank import Bank, Prompt, load_bank
@@ -31,7 +33,17 @@ from tests.fake_openai import FakeOpenAI, running_fake
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = int(os.environ.get("AIPM_TEST_POSTGRES_PORT", "5432"))
 POSTGRES_SERVER = f"postgresql+psycopg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}"
-APP_TABLES = ("attempt_flags", "attempts", "users")
+APP_TABLES = (
+    "attempt_flags",
+    "attempts",
+    "users",
+    "password_credentials",
+    "auth_sessions",
+    "reset_codes",
+    "cohorts",
+    "cohort_members",
+    "audit_log",
+)
 
 # Answers to the AI-support prompt below: one that frames the problem first, one that jumps
 # straight to the model. Used wherever a test needs realistic reports.
@@ -303,6 +315,15 @@ def prompt() -> Prompt:
 def other_prompt(bank: Bank) -> Prompt:
     """A real bank prompt in another category."""
     return next(p for p in bank.prompts if p.category != "ai-evaluation")
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small parameters: the real ones cost ~0.1 s per hash on a shared core
+    (benchmarks/access.py measures those; test_services_accounts checks they are in force)."""
+    monkeypatch.setattr(
+        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from coach.cli import main
-from coach.db.database import open_database
+from coach.db.database import head_revision, open_database
 from coach.db.models import Attempt
 from coach.services import attempts
 from coach.services.users import local_learner
@@ -37,7 +37,7 @@ def test_db_upgrade_creates_the_database_and_reports_the_revision(
     assert main(["db", "upgrade"]) == 0
     out = capsys.readouterr().out
     assert str(data_folder.resolve() / "coach.db") in out
-    assert "schema revision 0005 (newest: 0005)" in out
+    assert f"schema revision {head_revision()} (newest: {head_revision()})" in out
     assert (data_folder / "coach.db").is_file()
 
 

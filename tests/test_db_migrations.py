@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from coach.db.database import Database, alembic_config, head_revision, open_database, upgrade
+from coach.db.models import Base
 from coach.services import attempts
 from coach.services.users import UserContext
 from coach.settings import load_settings
@@ -178,3 +181,10 @@ def test_upgrading_an_up_to_date_database_changes_nothing(db: Database, user: Us
     with db.session() as session:
         assert session.execute(text("SELECT COUNT(*) FROM users")).scalar() == before
     assert db.revision() == head_revision()
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(db: Database) -> None:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

@@ -218,7 +218,7 @@ def test_another_user_cannot_read_retry_compare_or_delete_an_attempt(
 
 
 def test_a_missing_attempt_reads_as_access_denied(db: Database, user: UserContext) -> None:
-    with pytest.raises(AccessDeniedError, match="does not exist or belongs to another user"):
+    with pytest.raises(AccessDeniedError, match="not found"):
         attempts.get_attempt(db, user, 999_999)
 
 

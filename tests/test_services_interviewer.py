@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect
 
 from coach.db.database import Database, alembic_config
-from coach.errors import AccessDeniedError, EmptyAnswerError
+from coach.errors import AccessDeniedError, CoachError, EmptyAnswerError
 from coach.services import attempts, data_io, interviewer, transcription
 from coach.services.llm_client import LLMClient
 from coach.services.users import UserContext
@@ -163,7 +163,7 @@ def test_an_interview_reply_is_kept_when_scoring_fails(
     interview = interviewer.start_interview(db, user, view.id, bank=_bank_with(prompt))
 
     def broken(*_args: object) -> None:
-        raise attempts.AccessDeniedError("scorer exploded")
+        raise CoachError("scorer exploded")
 
     result = interviewer.answer_follow_up(db, user, interview.id, METRIC_REPLY, scorer=broken)  # type: ignore[arg-type]
     assert result.status == "not_scored" and "scorer exploded" in (result.error or "")

@@ -1,4 +1,4 @@
-"""Users: one default local learner, signed-in users by e-mail."""
+"""Users: one default local learner; create_user checks the role."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from coach.db.database import Database
 from coach.db.models import User
-from coach.services.users import UserContext, create_user, local_learner, user_for_login
+from coach.services.users import UserContext, create_user, local_learner
 
 
 def test_the_local_learner_is_created_once(db: Database) -> None:
@@ -28,13 +28,6 @@ def test_concurrent_first_starts_share_one_local_learner(db: Database) -> None:
     assert len(set(found)) == 1
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
-
-
-def test_signed_in_users_are_matched_by_email_case_insensitively(db: Database) -> None:
-    bea = user_for_login(db, email="Bea@Example.com ", display_name="Bea")
-    assert user_for_login(db, email="bea@example.com", display_name="B.") == bea
-    assert bea.role == "learner"
-    assert bea != local_learner(db)
 
 
 def test_create_user_checks_the_role(db: Database) -> None:

@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, pool
+from sqlalchemy import Engine, create_engine, event, pool, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -34,6 +34,8 @@ from coach.settings import Settings, mask_url
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 15
 SERVER_CONNECT_TIMEOUT_S = 5
+# Any fixed 64-bit number: every aipm-coach process migrating this database takes this lock.
+MIGRATION_LOCK_ID = 0x61_69_70_6D_63_6F_61_63  # "aipmcoac"
 
 
 # What the database raises when it is gone or refuses writes, rather than when the data is
@@ -140,11 +142,20 @@ def open_database(settings: Settings) -> Database:
 
 
 def upgrade(url: str | URL, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision`` (on SQLite atomically, foreign keys off)."""
+    """Apply Alembic migrations up to ``revision`` once, however many processes start together.
+
+    On PostgreSQL a transaction-level advisory lock serialises the processes: the first one
+    migrates, the others wait and then find the schema at head. On SQLite ``BEGIN IMMEDIATE``
+    does the same (and foreign keys are off while tables are copied).
+    """
     url = make_url(url)
     engine = _create_engine(url, for_migrations=True)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": MIGRATION_LOCK_ID}
+                )
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

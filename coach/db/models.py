@@ -1,4 +1,5 @@
-"""Typed SQLAlchemy models: users, their attempts, and one row per flag for SQL aggregation."""
+"""Typed SQLAlchemy models: users and their accounts, attempts, one row per flag for SQL
+aggregation, cohorts with a role per member, and the admin audit log."""
 
 from __future__ import annotations
 
@@ -83,11 +84,17 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 
 class User(Base):
-    """Someone who practises (or, later, mentors a cohort)."""
+    """Someone who practises, mentors or runs a deployment.
+
+    ``role`` is the deployment-wide role: ``admin`` may manage accounts and cohorts. What a
+    user may read of others' work comes only from a cohort membership's role.
+    """
 
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(_one_of("role", ROLES), name="role"),
+        # An OpenID Connect identity is (issuer, subject): e-mails change and can be reused.
+        Index("uq_users_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),
         # At most one no-login learner, even when two sessions start at once.
         Index(
             "uq_users_is_local",
@@ -105,6 +112,8 @@ class User(Base):
     # The no-login learner of a single-user install; signed-in users have is_local False.
     is_local: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -283,3 +292,94 @@ class AttemptAudio(Base):
     mime: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+class PasswordCredential(Base):
+    """A user's argon2id password hash and the failed sign-ins counting towards a lock-out."""
+
+    __tablename__ = "password_credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuthSession(Base):
+    """A server-side sign-in session; the browser holds the token, the database its hash.
+
+    Kept in the database (not in process memory) so every replica recognises it.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ResetCode(Base):
+    """A one-time password-reset code an admin handed out (only its hash is stored)."""
+
+    __tablename__ = "reset_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+# --- cohorts and the audit log ---------------------------------------------------------------
+
+
+class Cohort(Base):
+    """A group of learners with their mentors and admins (a bootcamp class, a team)."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CohortMember(Base):
+    """One user in one cohort with the role that decides what they may see there."""
+
+    __tablename__ = "cohort_members"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES), name="role"),
+        UniqueConstraint("cohort_id", "user_id", name="uq_cohort_members_cohort_user"),
+        Index("ix_cohort_members_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuditEntry(Base):
+    """Who did what to whom, when: every admin action (never a password or a code)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Kept as plain text too, so the record survives the actor's account being deleted.
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -120,7 +120,7 @@ def _submit(prompt_id: str) -> None:
         frame.db.ensure_ready()
         view = attempts.submit_answer(
             frame.db,
-            session_user(frame.db, frame.settings),
+            session_user(frame),
             prompt=prompt,
             answer=answer,
             mode="timed" if timer else "practice",

@@ -24,26 +24,38 @@ st.title("Settings & data")
 show_flash()
 
 st.subheader("Where your data lives")
-st.markdown(
-    "Everything stays on this computer unless you point the app at a server database. "
-    "No account, no key: answers are scored locally."
-)
-st.code(data_io.data_location(settings), language=None, wrap_lines=True)
-st.markdown(
-    f"**Learner:** {md_escape(user.display_name)} · "
-    f"**Database:** {'SQLite file' if settings.uses_sqlite else 'server'} · "
-    f"**Default level:** {level_label(settings.default_level)} · "
-    f"**Scorer:** {md_escape(SCORER_VERSION)}"
-)
-with st.expander("How to change these"):
+if settings.auth != "none":
+    # A shared server: its database address is the operator's business, not every learner's.
     st.markdown(
-        "- `COACH_DATA_DIR`: the folder for the SQLite file (now: "
-        f"`{settings.data_dir}`).\n"
-        "- `COACH_DATABASE_URL`: a server database instead (now: "
-        f"`{mask_url(settings.database_url)}`).\n"
-        "- `COACH_LEVEL`: the default target level (apm, pm or senior).\n\n"
-        "Set them in the environment before `coach app`, or in `.streamlit/secrets.toml`."
+        "Your attempts are stored in this server's database. Only you can change, export or "
+        "delete them; mentors and admins of your cohorts can read them."
     )
+    st.markdown(
+        f"**Signed in as:** {md_escape(user.display_name)} · "
+        f"**Default level:** {level_label(settings.default_level)} · "
+        f"**Scorer:** {md_escape(SCORER_VERSION)}"
+    )
+else:
+    st.markdown(
+        "Everything stays on this computer unless you point the app at a server database. "
+        "No account, no key: answers are scored locally."
+    )
+    st.code(data_io.data_location(settings), language=None, wrap_lines=True)
+    st.markdown(
+        f"**Learner:** {md_escape(user.display_name)} · "
+        f"**Database:** {'SQLite file' if settings.uses_sqlite else 'server'} · "
+        f"**Default level:** {level_label(settings.default_level)} · "
+        f"**Scorer:** {md_escape(SCORER_VERSION)}"
+    )
+    with st.expander("How to change these"):
+        st.markdown(
+            "- `COACH_DATA_DIR`: the folder for the SQLite file (now: "
+            f"`{settings.data_dir}`).\n"
+            "- `COACH_DATABASE_URL`: a server database instead (now: "
+            f"`{mask_url(settings.database_url)}`).\n"
+            "- `COACH_LEVEL`: the default target level (apm, pm or senior).\n\n"
+            "Set them in the environment before `coach app`, or in `.streamlit/secrets.toml`."
+        )
 
 st.subheader("AI interviewer (optional)")
 if settings.llm_configured:

@@ -19,7 +19,8 @@ import scoring
 from coach.db import repositories as repo
 from coach.db.database import Database
 from coach.db.models import DIMENSION_COLUMNS, MODES, Attempt, AttemptFlag
-from coach.errors import AccessDeniedError, EmptyAnswerError
+from coach.errors import AttemptNotFoundError, EmptyAnswerError
+from coach.services import access
 from coach.services.users import UserContext
 from question_bank.selection import HistoryItem
 from scoring import AnswerTooLongError, PromptSpec, Report, analyze
@@ -101,7 +102,6 @@ def storable_text(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
-
 def submit_answer(
     db: Database,
     user: UserContext,
@@ -176,9 +176,23 @@ def retry_scoring(
 
 
 def get_attempt(db: Database, user: UserContext, attempt_id: int) -> AttemptView:
-    """Return one of the user's attempts; AccessDeniedError for anyone else's (or none)."""
+    """Return one of the user's own attempts; AttemptNotFoundError for anyone else's (or none)."""
     with db.session() as session:
         return to_view(_owned(session, user, attempt_id))
+
+
+def view_attempt(db: Database, user: UserContext, attempt_id: int) -> AttemptView:
+    """Return an attempt the user may read: their own, or a learner's in a cohort they mentor
+    or run (what ``?attempt=ID`` opens).
+
+    Raises:
+        AttemptNotFoundError: no such attempt, or the user may not see it (the same error).
+    """
+    with db.session() as session:
+        row = repo.get_attempt_by_id(session, attempt_id=attempt_id)
+        if row is None or not access.can_view_attempts_of(session, user, row.user_id):
+            raise _denied(attempt_id)
+        return to_view(row)
 
 
 def previous_attempt(
@@ -214,15 +228,13 @@ def compare(
         fixed_flags=tuple(f for f in before_flags if f not in after_flags),
         new_flags=tuple(f for f in after_flags if f not in before_flags),
         remaining_flags=tuple(f for f in after_flags if f in before_flags),
-        newly_covered=tuple(
-            e for e in elements if e in covered_after and e not in covered_before
-        ),
+        newly_covered=tuple(e for e in elements if e in covered_after and e not in covered_before),
         still_missing=tuple(e for e in elements if e not in covered_after),
     )
 
 
 def delete_attempt(db: Database, user: UserContext, attempt_id: int) -> None:
-    """Delete one of the user's attempts and its flags; AccessDeniedError for anyone else's."""
+    """Delete one of the user's attempts and its flags; AttemptNotFoundError for anyone else's."""
     with db.session() as session:
         if not repo.delete_attempts(session, user_id=user.user_id, attempt_id=attempt_id):
             raise _denied(attempt_id)
@@ -399,8 +411,9 @@ def _owned(session: Session, user: UserContext, attempt_id: int) -> Attempt:
     return row
 
 
-def _denied(attempt_id: int) -> AccessDeniedError:
-    return AccessDeniedError(f"Attempt {attempt_id} does not exist or belongs to another user.")
+def _denied(attempt_id: int) -> AttemptNotFoundError:
+    # The same error for a missing id and someone else's: no hint that it exists.
+    return AttemptNotFoundError(attempt_id)
 
 
 def _covered(report: Report | None) -> set[str]:

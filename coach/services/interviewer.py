@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coach.db import repositories as repo
 from coach.db.database import Database
 from coach.db.models import Interview, InterviewTurn, MockInterview
-from coach.errors import AccessDeniedError, CoachError, EmptyAnswerError
+from coach.errors import AccessDeniedError, CoachError, EmptyAnswerError, InterviewNotFoundError
 from coach.services import attempts
 from coach.services.judge import neutralise
 from coach.services.llm_client import LLMClient
@@ -353,9 +353,7 @@ def _with_extras(report: Report, **extras: Any) -> Report:
 def _owned(session: Any, user: UserContext, interview_id: int) -> Interview:
     row = repo.get_interview(session, user_id=user.user_id, interview_id=interview_id)
     if row is None:
-        raise AccessDeniedError(
-            f"Interview {interview_id} does not exist or belongs to another user."
-        )
+        raise InterviewNotFoundError("Interview", interview_id)
     return row
 
 
@@ -484,7 +482,7 @@ def get_mock(db: Database, user: UserContext, mock_id: int, *, bank: Bank) -> Mo
     with db.session() as session:
         row = repo.get_mock_interview(session, user_id=user.user_id, mock_id=mock_id)
         if row is None:
-            raise AccessDeniedError(f"Mock interview {mock_id} does not exist.")
+            raise InterviewNotFoundError("Mock interview", mock_id)
         ids = row.prompt_ids.split(",")
     return _mock_view(db, user, mock_id, [bank.get(i) for i in ids if i in bank])
 
@@ -582,7 +580,7 @@ def _mock_view(
     with db.session() as session:
         row = repo.get_mock_interview(session, user_id=user.user_id, mock_id=mock_id)
         if row is None:
-            raise AccessDeniedError(f"Mock interview {mock_id} does not exist.")
+            raise InterviewNotFoundError("Mock interview", mock_id)
         by_prompt: dict[str, InterviewView] = {}
         for interview in repo.interviews_of_mock(session, user_id=user.user_id, mock_id=mock_id):
             view = _view(session, user, interview)

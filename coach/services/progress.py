@@ -72,9 +72,7 @@ def load_progress(
     """Load the user's progress: three small SQL queries, no report parsing."""
     with db.session() as session:
         score_rows = repo.score_rows(session, user_id=user.user_id, include_demo=include_demo)
-        error_rows = repo.error_flag_rows(
-            session, user_id=user.user_id, include_demo=include_demo
-        )
+        error_rows = repo.error_flag_rows(session, user_id=user.user_id, include_demo=include_demo)
         week_rows = repo.flags_per_week(session, user_id=user.user_id, include_demo=include_demo)
 
     attempts = _frame(score_rows, ATTEMPT_COLUMNS)

@@ -8,6 +8,7 @@ import scoring
 from coach.db import repositories as repo
 from coach.db.database import Database
 from coach.services.attempts import record_outcome, run_scorer
+from coach.services.users import UserContext
 
 BATCH_SIZE = 200
 
@@ -22,16 +23,22 @@ class RescoreResult:
     failed: int
 
 
-def rescore_attempts(db: Database, *, only_outdated: bool = True) -> RescoreResult:
-    """Rescore every user's attempts (only those from another scorer version by default).
+def rescore_attempts(
+    db: Database, *, only_outdated: bool = True, user: UserContext | None = None
+) -> RescoreResult:
+    """Rescore attempts (only those from another scorer version by default): one user's when
+    ``user`` is given, else every user's (the operator's ``coach rescore``).
 
     The replaced report moves to ``previous_report``. If the engine fails on an attempt that
     already has a report, that report stays; a never-scored attempt records the error.
     """
     version = scoring.SCORER_VERSION if only_outdated else None
     considered = rescored = changed = failed = 0
-    with db.session() as session:
-        user_ids = repo.user_ids(session)
+    if user is not None:
+        user_ids = [user.user_id]
+    else:
+        with db.session() as session:
+            user_ids = repo.user_ids(session)
     for user_id in user_ids:
         with db.session() as session:
             ids = repo.attempt_ids_to_rescore(session, user_id=user_id, scorer_version=version)

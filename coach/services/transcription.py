@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from coach.db import repositories as repo
 from coach.db.database import Database
 from coach.db.models import AttemptAudio
-from coach.errors import AccessDeniedError
+from coach.errors import AttemptNotFoundError
 from coach.services.llm_client import LLMClient, Transcript
 from coach.services.users import UserContext
 
@@ -127,7 +127,7 @@ def keep_audio(
     """Store the recording with the attempt (only called when the learner opted in)."""
     with db.session() as session:
         if repo.get_attempt(session, user_id=user.user_id, attempt_id=attempt_id) is None:
-            raise AccessDeniedError(f"Attempt {attempt_id} does not exist.")
+            raise AttemptNotFoundError(attempt_id)
         existing = repo.get_audio(session, user_id=user.user_id, attempt_id=attempt_id)
         if existing is not None:
             existing.data, existing.mime = audio, mime

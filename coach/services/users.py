@@ -1,4 +1,4 @@
-"""Who is practising: the default no-login learner, or a signed-in user."""
+"""Who is practising: the default no-login learner, or a signed-in user (see accounts)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ class UserContext:
     role: Role
 
 
-def _context(user: User) -> UserContext:
+def context_of(user: User) -> UserContext:
+    """Return the context services are called with for this user row."""
     return UserContext(user_id=user.id, display_name=user.display_name, role=user.role)  # type: ignore[arg-type]
 
 
@@ -33,7 +34,7 @@ def local_learner(db: Database) -> UserContext:
     with db.session() as session:
         user = repo.get_local_user(session)
         if user is not None:
-            return _context(user)
+            return context_of(user)
         try:
             user = repo.add_user(
                 session, display_name=LOCAL_DISPLAY_NAME, email=None, role="learner", is_local=True
@@ -45,26 +46,7 @@ def local_learner(db: Database) -> UserContext:
             user = repo.get_local_user(session)
             if user is None:
                 raise
-        return _context(user)
-
-
-def user_for_login(db: Database, *, email: str, display_name: str) -> UserContext:
-    """Get or create the learner behind a signed-in identity (matched by e-mail)."""
-    email = email.strip().lower()
-    with db.session() as session:
-        user = repo.get_user_by_email(session, email=email)
-        if user is None:
-            try:
-                user = repo.add_user(
-                    session, display_name=display_name or email, email=email, role="learner"
-                )
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                user = repo.get_user_by_email(session, email=email)
-                if user is None:
-                    raise
-        return _context(user)
+        return context_of(user)
 
 
 def create_user(
@@ -74,6 +56,11 @@ def create_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     with db.session() as session:
-        user = repo.add_user(session, display_name=display_name, email=email, role=role)
+        user = repo.add_user(
+            session,
+            display_name=display_name,
+            email=email.strip().lower() if email else None,
+            role=role,
+        )
         session.commit()
-        return _context(user)
+        return context_of(user)

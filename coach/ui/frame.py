@@ -1,7 +1,8 @@
 """The shared frame every page draws in: settings, the open database, the learner and the bank.
 
 Opening the database and loading the bank happen once per process (``st.cache_resource``);
-the learner is looked up once per session. A failure becomes a page that says what to do.
+who the user is comes from ``coach.ui.auth`` on every rerun. A failure becomes a page that
+says what to do.
 """
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ from pydantic import ValidationError
 from coach.db.database import Database, open_database
 from coach.errors import CoachError, DatabaseUnavailableError, QuestionBankError
 from coach.services.bank import get_bank
-from coach.services.users import UserContext, local_learner
+from coach.services.users import UserContext
 from coach.settings import Settings, load_settings, mask_url
+from coach.ui.auth import RemoteSingleUserError, SignInNeeded, local_session_user, resolve_user
 from question_bank import Bank
 
 FRAME_KEY = "_coach_frame"
+SETUP_KEY = "_coach_setup"
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What every page needs before anyone signs in: settings, database and bank."""
+
+    settings: Settings
+    db: Database
+    bank: Bank
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +73,8 @@ def cached_bank(data_dir: str) -> Bank:
     return get_bank(data_dir=Path(data_dir))
 
 
-def load_frame() -> Frame:
-    """Build the frame for this rerun (cheap after the first run of the process and session).
+def load_setup() -> Setup:
+    """Open settings, database and bank (cheap after the first run of the process).
 
     Raises:
         FrameError: settings, database or question bank cannot be used.
@@ -98,27 +110,35 @@ def load_frame() -> Frame:
             "then reload.",
             list(error.problems),
         ) from error
-    try:
-        user = session_user(db, settings)
-    except CoachError as error:
-        raise FrameError("Your learner profile cannot be loaded", str(error)) from error
-    return Frame(settings=settings, db=db, user=user, bank=bank)
+    return Setup(settings=settings, db=db, bank=bank)
 
 
-def session_user(db: Database, settings: Settings) -> UserContext:
-    """Return this session's learner, looked up once per session and again each time the
-    database was checked again after a failure (it may have been recreated empty).
+def load_frame() -> Frame | SignInNeeded:
+    """Build the frame for this rerun, or say that someone must sign in first.
 
     Raises:
-        CoachError: the learner cannot be looked up (e.g. StorageUnavailableError).
+        FrameError: settings, database or bank cannot be used, the user cannot be loaded, or
+            the no-login mode is served beyond this machine.
     """
-    user_key = f"_coach_user::{settings.database_url}"
-    cached = st.session_state.get(user_key)
-    if cached is not None and cached[0] == db.generation:
-        return cached[1]
-    user = local_learner(db)
-    st.session_state[user_key] = (db.generation, user)
-    return user
+    setup = load_setup()
+    st.session_state[SETUP_KEY] = setup
+    try:
+        user = resolve_user(setup.settings, setup.db)
+    except RemoteSingleUserError as error:
+        raise FrameError("This app is not private", str(error)) from error
+    except CoachError as error:
+        raise FrameError("Your learner profile cannot be loaded", str(error)) from error
+    if isinstance(user, SignInNeeded):
+        return user
+    return Frame(settings=setup.settings, db=setup.db, user=user, bank=setup.bank)
+
+
+def session_user(frame: Frame) -> UserContext:
+    """The acting user for a retry after a storage failure: the no-login learner is looked up
+    again if the database was recreated; a signed-in user is who signed in."""
+    if frame.settings.auth == "none":
+        return local_session_user(frame.db, frame.settings)
+    return frame.user
 
 
 def render_frame_error(error: FrameError) -> None:
@@ -137,9 +157,25 @@ def current_frame() -> Frame:
     if not isinstance(frame, Frame):
         # A page run without the router (should not happen): build it here.
         try:
-            frame = load_frame()
+            built = load_frame()
         except FrameError as error:
             render_frame_error(error)
             raise
+        if isinstance(built, SignInNeeded):
+            st.info("Please sign in first.")
+            st.stop()
+        frame = built
         st.session_state[FRAME_KEY] = frame
     return frame
+
+
+def current_setup() -> Setup:
+    """Return settings, database and bank for pages shown before sign-in."""
+    setup = st.session_state.get(SETUP_KEY)
+    if not isinstance(setup, Setup):
+        try:
+            setup = load_setup()
+        except FrameError as error:
+            render_frame_error(error)
+            raise
+    return setup

@@ -16,6 +16,7 @@ BANK_PAGE = "coach/pages/question_bank.py"
 SETTINGS_PAGE = "coach/pages/settings.py"
 INTERVIEW_PAGE = "coach/pages/interview.py"
 MOCK_PAGE = "coach/pages/mock_interview.py"
+SIGN_IN_PAGE = "coach/pages/sign_in.py"
 
 # Non-widget keys: they survive page switches (widget keys are dropped when not drawn).
 SELECTED_PROMPT = "selected_prompt_id"

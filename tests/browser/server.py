@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,10 +33,19 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    data_dir: Path, *, log_path: Path | None = None, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    *,
+    log_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Run the app with its data in ``data_dir``; yield its base URL; stop it afterwards."""
-    port = free_port()
+    """Run the app with its data in ``data_dir``; yield its base URL; stop it afterwards.
+
+    ``port`` fixes the port (e.g. one named in an OIDC redirect URI); ``extra_args`` go to
+    ``streamlit run`` (e.g. ``--secrets.files``).
+    """
+    port = port or free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -60,6 +69,7 @@ def running_app(
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *extra_args,
         ],
         cwd=ROOT,
         env=env,

@@ -5,7 +5,7 @@ Attempts gain which scorer produced the report and the tokens and estimated cost
 part (all nullable: existing attempts were scored by the rules).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | None = None
 depends_on: str | None = None
 

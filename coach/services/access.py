@@ -1,0 +1,42 @@
+"""Who may see whose work: the one place the role rules are written down.
+
+- Everyone sees and changes their own attempts, drafts and exports.
+- A mentor or admin *of a cohort* may read (never change, delete or export) the attempts of
+  that cohort's learners. Being in the same cohort as a learner, or being a mentor elsewhere,
+  grants nothing.
+- The deployment-wide ``admin`` role manages accounts and cohorts; by itself it reads no one's
+  answers.
+
+Services call these rules; pages only ask services.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from coach.db import account_queries as accounts_repo
+from coach.db.database import Database
+from coach.services.users import UserContext
+
+REVIEWER_ROLES: tuple[str, ...] = ("mentor", "admin")
+
+
+def can_view_attempts_of(session: Session, actor: UserContext, owner_id: int) -> bool:
+    """Whether ``actor`` may read the attempts of the user ``owner_id``."""
+    if actor.user_id == owner_id:
+        return True
+    return accounts_repo.shares_cohort_as(
+        session, viewer_id=actor.user_id, owner_id=owner_id, viewer_roles=REVIEWER_ROLES
+    )
+
+
+def can_change_attempts_of(actor: UserContext, owner_id: int) -> bool:
+    """Whether ``actor`` may change, delete, rescore, import into or export ``owner_id``'s
+    attempts: only the owner (a mentor reviews; the review issue adds its own records)."""
+    return actor.user_id == owner_id
+
+
+def can_view_attempt(db: Database, actor: UserContext, owner_id: int) -> bool:
+    """The same rule as :func:`can_view_attempts_of`, in its own short session."""
+    with db.session() as session:
+        return can_view_attempts_of(session, actor, owner_id)

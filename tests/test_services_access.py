@@ -1,0 +1,433 @@
+"""Nobody reads anyone else's answers: every service called with another user's ids is refused
+(or sees only its own data), on SQLite and on PostgreSQL; cohort roles grant reading only.
+
+A meta-test fails when a service function that takes the acting user is missing from the
+table below, so new services (drafts, reviews, cohorts) must join it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+import coach.services
+from coach.db.database import Database
+from coach.errors import (
+    AccessDeniedError,
+    AdminRequiredError,
+    AttemptNotFoundError,
+    InterviewNotFoundError,
+)
+from coach.services import (
+    access,
+    accounts,
+    admin,
+    attempts,
+    data_io,
+    demo,
+    interviewer,
+    judge,
+    progress,
+    rescore,
+    selection,
+    transcription,
+)
+from coach.services.admin import ShellOperator
+from coach.services.users import UserContext
+from question_bank import Bank, Prompt
+from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SHELL = ShellOperator("test")
+
+
+@dataclass
+class Victim:
+    """The user whose data an intruder goes after, with one scored attempt."""
+
+    user: UserContext
+    attempt_id: int
+
+
+@pytest.fixture
+def victim(db: Database, user: UserContext, prompt: Prompt) -> Victim:
+    view = attempts.submit_answer(
+        db, user, prompt=prompt, answer=WEAK_ANSWER, mode="practice", level="pm", started_at=T0
+    )
+    return Victim(user=user, attempt_id=view.id)
+
+
+def _snapshot(db: Database, victim: Victim) -> Any:
+    """Everything of the victim's that an intruder must not change."""
+    view = attempts.get_attempt(db, victim.user, victim.attempt_id)
+    return (
+        [a.id for a in attempts.list_attempts(db, victim.user)],
+        view.answer,
+        view.report,
+        view.previous_report,
+        view.scorer_version,
+    )
+
+
+Refusal = Callable[[Database, UserContext, Victim, Bank], Any]
+
+
+def _refused(call: Refusal) -> Refusal:
+    """The call must raise AttemptNotFoundError (the not-found wording, as for a missing id)."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        with pytest.raises(AttemptNotFoundError, match=f"Attempt {victim.attempt_id} not found"):
+            call(db, intruder, victim, bank)
+
+    return check
+
+
+def _sees_nothing(call: Refusal) -> Refusal:
+    """The call is scoped to the intruder: the victim's answer never appears in its result."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        result = call(db, intruder, victim, bank)
+        assert WEAK_ANSWER[:40] not in repr(result)
+        assert WEAK_ANSWER[:40] not in (result.decode() if isinstance(result, bytes) else "")
+
+    return check
+
+
+def _victim_export(db: Database, victim: Victim) -> bytes:
+    return data_io.export_json(db, victim.user)
+
+
+# Each entry: the service function it covers, and how an intruder tries it on the victim.
+ATTEMPTS: dict[str, Refusal] = {
+    "attempts.get_attempt": _refused(
+        lambda db, me, v, b: attempts.get_attempt(db, me, v.attempt_id)
+    ),
+    "attempts.view_attempt": _refused(
+        lambda db, me, v, b: attempts.view_attempt(db, me, v.attempt_id)
+    ),
+    "attempts.retry_scoring": _refused(
+        lambda db, me, v, b: attempts.retry_scoring(db, me, v.attempt_id)
+    ),
+    "attempts.previous_attempt": _refused(
+        lambda db, me, v, b: attempts.previous_attempt(
+            db, me, prompt_id="test-support-reply-drafts", before_id=v.attempt_id
+        )
+    ),
+    "attempts.delete_attempt": _refused(
+        lambda db, me, v, b: attempts.delete_attempt(db, me, v.attempt_id)
+    ),
+    "attempts.list_attempts": _sees_nothing(lambda db, me, v, b: attempts.list_attempts(db, me)),
+    "attempts.history_items": _sees_nothing(
+        lambda db, me, v, b: attempts.history_items(db, me, include_demo=True)
+    ),
+    "attempts.submit_answer": _sees_nothing(
+        lambda db, me, v, b: attempts.submit_answer(
+            db,
+            me,
+            prompt=b.prompts[0],
+            answer=STRONG_ANSWER,
+            mode="practice",
+            level="pm",
+            started_at=T0,
+        )
+    ),
+    "data_io.export_json": _sees_nothing(lambda db, me, v, b: data_io.export_json(db, me)),
+    "data_io.export_csv": _sees_nothing(lambda db, me, v, b: data_io.export_csv(db, me)),
+    # Importing the victim's own export lands in the intruder's data, never in the victim's.
+    "data_io.import_json": _sees_nothing(
+        lambda db, me, v, b: (
+            data_io.import_json(db, me, _victim_export(db, v)).added == 1
+            and attempts.list_attempts(db, me)[0].id != v.attempt_id
+        )
+    ),
+    "data_io.delete_all": _sees_nothing(lambda db, me, v, b: data_io.delete_all(db, me)),
+    "demo.load_demo": _sees_nothing(lambda db, me, v, b: demo.load_demo(db, me, b, attempts=5)),
+    "demo.delete_demo": _sees_nothing(lambda db, me, v, b: demo.delete_demo(db, me)),
+    "demo.has_demo": _sees_nothing(lambda db, me, v, b: demo.has_demo(db, me)),
+    "progress.load_progress": _sees_nothing(
+        lambda db, me, v, b: progress.load_progress(db, me).attempts.to_dict()
+    ),
+    "selection.recommended_prompt": _sees_nothing(
+        lambda db, me, v, b: selection.recommended_prompt(db, me, b, now=T0)
+    ),
+    "selection.surprise_prompt": _sees_nothing(
+        lambda db, me, v, b: selection.surprise_prompt(db, me, b.prompts, rng=random.Random(1))
+    ),
+    "rescore.rescore_attempts": _sees_nothing(
+        lambda db, me, v, b: rescore.rescore_attempts(db, only_outdated=False, user=me)
+    ),
+    "accounts.sign_out_everywhere": _sees_nothing(
+        lambda db, me, v, b: accounts.sign_out_everywhere(db, me)
+    ),
+}
+
+
+def _victims_interview(db: Database, v: Victim, b: Bank) -> int:
+    return interviewer.start_interview(db, v.user, v.attempt_id, bank=b).id
+
+
+def _victims_mock(db: Database, v: Victim, b: Bank) -> int:
+    return interviewer.start_mock(db, v.user, b.prompts[:3], level="pm", chosen_by="test").id
+
+
+def _interview_refused(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    """Someone else's interview reads exactly like a missing one."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        interview_id = _victims_interview(db, victim, bank)
+        with pytest.raises(InterviewNotFoundError, match=f"^Interview {interview_id} not found"):
+            call(db, intruder, interview_id, bank)
+
+    return check
+
+
+def _mock_refused(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        mock_id = _victims_mock(db, victim, bank)
+        with pytest.raises(InterviewNotFoundError, match=f"^Mock interview {mock_id} not found"):
+            call(db, intruder, mock_id, bank)
+
+    return check
+
+
+def _finish_leaves_theirs_open(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    mock_id = _victims_mock(db, v, b)
+    interviewer.finish_mock(db, me, mock_id)
+    assert interviewer.get_mock(db, v.user, mock_id, bank=b).finished_at is None
+
+
+def _audio_stays_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    transcription.keep_audio(db, v.user, v.attempt_id, b"RIFF-victim", mime="audio/wav")
+    assert transcription.kept_audio(db, me, v.attempt_id) is None
+    assert transcription.kept_audio(db, v.user, v.attempt_id) == (b"RIFF-victim", "audio/wav")
+
+
+ATTEMPTS.update(
+    {
+        "interviewer.start_interview": _refused(
+            lambda db, me, v, b: interviewer.start_interview(db, me, v.attempt_id, bank=b)
+        ),
+        "interviewer.get_interview": _interview_refused(
+            lambda db, me, i, b: interviewer.get_interview(db, me, i)
+        ),
+        "interviewer.answer_follow_up": _interview_refused(
+            lambda db, me, i, b: interviewer.answer_follow_up(db, me, i, "my answer")
+        ),
+        "interviewer.ask_another": _interview_refused(
+            lambda db, me, i, b: interviewer.ask_another(db, me, i, bank=b)
+        ),
+        "interviewer.get_mock": _mock_refused(
+            lambda db, me, m, b: interviewer.get_mock(db, me, m, bank=b)
+        ),
+        "interviewer.answer_mock_question": _mock_refused(
+            lambda db, me, m, b: interviewer.answer_mock_question(
+                db, me, m, bank=b, answer=STRONG_ANSWER, started_at=T0
+            )
+        ),
+        "interviewer.finish_mock": _finish_leaves_theirs_open,
+        "interviewer.start_mock": _sees_nothing(
+            lambda db, me, v, b: interviewer.start_mock(
+                db, me, b.prompts[:3], level="pm", chosen_by="test"
+            )
+        ),
+        "interviewer.choose_mock_prompts": _sees_nothing(
+            lambda db, me, v, b: interviewer.choose_mock_prompts(
+                db, me, b, count=3, category=None, now=T0
+            )
+        ),
+        "judge.llm_usage": _sees_nothing(lambda db, me, v, b: judge.llm_usage(db, me)),
+        "transcription.keep_audio": _refused(
+            lambda db, me, v, b: transcription.keep_audio(
+                db, me, v.attempt_id, b"RIFF", mime="audio/wav"
+            )
+        ),
+        "transcription.kept_audio": _audio_stays_theirs,
+    }
+)
+# Functions that take the acting user but are covered elsewhere, and why.
+COVERED_ELSEWHERE = {
+    "access.can_view_attempt": "the policy itself: test_cohort_roles_grant_reading_only",
+    "access.can_view_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
+    "access.can_change_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
+    "users.context_of": "builds a context from a row; no acting user",
+    "judge.scorer_for": "a factory; its verdict cache is per user (test_services_judge)",
+}
+ADMIN_ONLY = {
+    "admin.create_account": lambda db, me: admin.create_account(
+        db, me, email="x@example.com", display_name="X", password=None
+    ),
+    "admin.create_cohort": lambda db, me: admin.create_cohort(db, me, name="Spring"),
+    "admin.add_member": lambda db, me: admin.add_member(
+        db, me, cohort="Spring", email="x@example.com", role="mentor"
+    ),
+    "admin.issue_reset_code": lambda db, me: admin.issue_reset_code(
+        db, me, email="bea@example.com"
+    ),
+    "admin.delete_account": lambda db, me: admin.delete_account(db, me, email="bea@example.com"),
+    "admin.list_users": lambda db, me: admin.list_users(db, me),
+    "admin.audit_log": lambda db, me: admin.audit_log(db, me),
+}
+
+
+def _acting_user_functions() -> set[str]:
+    found = set()
+    for module_info in pkgutil.iter_modules(coach.services.__path__):
+        module = importlib.import_module(f"coach.services.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            parameters = set(inspect.signature(function).parameters)
+            if parameters & {"user", "actor", "admin"}:
+                found.add(f"{module_info.name}.{name}")
+    return found
+
+
+def test_every_service_taking_the_acting_user_is_in_the_access_table() -> None:
+    listed = set(ATTEMPTS) | set(COVERED_ELSEWHERE) | set(ADMIN_ONLY)
+    missing = _acting_user_functions() - listed
+    assert not missing, f"add these to tests/test_services_access.py: {sorted(missing)}"
+    assert not listed - _acting_user_functions(), "the table names functions that do not exist"
+
+
+@pytest.mark.parametrize("service", sorted(ATTEMPTS))
+def test_another_users_ids_are_refused(
+    service: str, db: Database, victim: Victim, other_user: UserContext, bank: Bank
+) -> None:
+    before = _snapshot(db, victim)
+    ATTEMPTS[service](db, other_user, victim, bank)
+    assert _snapshot(db, victim) == before
+
+
+def test_someone_elses_attempt_and_a_missing_one_read_the_same(
+    db: Database, victim: Victim, other_user: UserContext
+) -> None:
+    missing_id = victim.attempt_id + 1000
+    with pytest.raises(AttemptNotFoundError) as theirs:
+        attempts.view_attempt(db, other_user, victim.attempt_id)
+    with pytest.raises(AttemptNotFoundError) as missing:
+        attempts.view_attempt(db, other_user, missing_id)
+    assert str(theirs.value).replace(str(victim.attempt_id), "N") == str(missing.value).replace(
+        str(missing_id), "N"
+    )
+
+
+@pytest.mark.parametrize("service", sorted(ADMIN_ONLY))
+def test_admin_actions_are_refused_to_learners_and_mentors(
+    service: str, db: Database, other_user: UserContext
+) -> None:
+    mentor = admin.create_account(
+        db, SHELL, email="mo@example.com", display_name="Mo", password=None, role="mentor"
+    )
+    for who in (other_user, mentor):
+        with pytest.raises(AdminRequiredError):
+            ADMIN_ONLY[service](db, who)
+    assert admin.audit_log(db, SHELL)[0].action == "create-user"
+
+
+def test_cohort_roles_grant_reading_only(db: Database, victim: Victim, bank: Bank) -> None:
+    """The victim learns in Spring; a mentor and a cohort admin there may read, nobody else."""
+    admin.create_cohort(db, SHELL, name="Spring")
+    admin.create_cohort(db, SHELL, name="Autumn")
+    people = {
+        name: admin.create_account(db, SHELL, email=f"{name}@example.com", display_name=name)
+        for name in ("mentor", "cohortadmin", "peer", "outsider", "siteadmin")
+    }
+    with db.session() as session:
+        from coach.db.models import User
+
+        session.get(User, victim.user.user_id).email = "victim@example.com"  # type: ignore[union-attr]
+        session.commit()
+    for email, cohort, role in (
+        ("victim", "Spring", "learner"),
+        ("mentor", "Spring", "mentor"),
+        ("cohortadmin", "Spring", "admin"),
+        ("peer", "Spring", "learner"),
+        ("outsider", "Autumn", "mentor"),
+    ):
+        admin.add_member(db, SHELL, cohort=cohort, email=f"{email}@example.com", role=role)
+    site_admin = admin.create_account(
+        db, SHELL, email="root@example.com", display_name="Root", role="admin"
+    )
+    readers = [people["mentor"], people["cohortadmin"]]
+    strangers = [people["peer"], people["outsider"], people["siteadmin"], site_admin]
+
+    for reader in readers:
+        assert access.can_view_attempt(db, reader, victim.user.user_id)
+        assert attempts.view_attempt(db, reader, victim.attempt_id).answer == WEAK_ANSWER
+        assert not access.can_change_attempts_of(reader, victim.user.user_id)
+    for stranger in strangers:
+        assert not access.can_view_attempt(db, stranger, victim.user.user_id)
+        with pytest.raises(AttemptNotFoundError):
+            attempts.view_attempt(db, stranger, victim.attempt_id)
+    # The learner cannot read their mentor's attempts the other way round.
+    mentor_attempt = attempts.submit_answer(
+        db,
+        people["mentor"],
+        prompt=bank.prompts[0],
+        answer=STRONG_ANSWER,
+        mode="practice",
+        level="pm",
+        started_at=T0,
+    )
+    with pytest.raises(AttemptNotFoundError):
+        attempts.view_attempt(db, victim.user, mentor_attempt.id)
+    # Reading is all a cohort role grants: every change stays with the owner.
+    before = _snapshot(db, victim)
+    for reader in readers:
+        for check in ("attempts.delete_attempt", "attempts.retry_scoring", "attempts.get_attempt"):
+            ATTEMPTS[check](db, reader, victim, bank)
+        assert WEAK_ANSWER[:40] not in data_io.export_json(db, reader).decode()
+    assert _snapshot(db, victim) == before
+
+
+def test_deleting_my_data_deletes_only_mine(
+    db: Database, victim: Victim, other_user: UserContext, prompt: Prompt
+) -> None:
+    attempts.submit_answer(
+        db,
+        other_user,
+        prompt=prompt,
+        answer=STRONG_ANSWER,
+        mode="practice",
+        level="pm",
+        started_at=T0,
+    )
+    assert data_io.delete_all(db, other_user) == 1
+    assert [a.id for a in attempts.list_attempts(db, victim.user)] == [victim.attempt_id]
+    exported = json.loads(data_io.export_json(db, victim.user))
+    assert [a["answer"] for a in exported["attempts"]] == [WEAK_ANSWER]
+
+
+def test_admin_actions_are_recorded_with_who_what_and_when(db: Database) -> None:
+    root = admin.create_account(
+        db, SHELL, email="root@example.com", display_name="Root", role="admin"
+    )
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    admin.create_cohort(db, root, name="Spring")
+    admin.create_account(db, root, email="ann@example.com", display_name="Ann", password=None)
+    admin.add_member(db, root, cohort="spring", email="ANN@example.com", role="learner")
+    code = admin.issue_reset_code(db, root, email="ann@example.com")
+    admin.delete_account(db, root, email="ann@example.com")
+    log = admin.audit_log(db, SHELL)
+    assert [row.action for row in log[:5]] == [
+        "delete-user",
+        "reset-password",
+        "add-member",
+        "create-user",
+        "create-cohort",
+    ]
+    assert all(row.actor == f"user {root.user_id} (Root)" for row in log[:5])
+    assert all(row.at >= before for row in log[:5])
+    assert log[-1].actor == "shell:test"
+    assert all(code not in row.target for row in log)
+    with pytest.raises(AccessDeniedError):
+        admin.audit_log(db, UserContext(999, "Nobody", "learner"))
