@@ -24,7 +24,6 @@ from tests.test_app_support import (
     AppTest,
     assert_clean,
     current_page,
-    data_dir_fixture,  # noqa: F401  (fixture)
     goto,
     new_app,
     texts,
