@@ -40,3 +40,15 @@ class EmptyAnswerError(CoachError):
 
 class DataImportError(CoachError):
     """An import file is not an aipm-coach JSON export (or is damaged); nothing was imported."""
+
+
+class AnswerTooLongError(CoachError):
+    """The answer is over the engine's word limit; nothing was stored."""
+
+    def __init__(self, words: int, limit: int) -> None:
+        super().__init__(
+            f"Your answer has {words:,} words; the limit is {limit:,}. "
+            "Cut it down and submit again."
+        )
+        self.words = words
+        self.limit = limit

@@ -25,7 +25,7 @@ from question_bank import Bank, Prompt, load_bank
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = int(os.environ.get("AIPM_TEST_POSTGRES_PORT", "5432"))
 POSTGRES_SERVER = f"postgresql+psycopg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}"
-APP_TABLES = ("attempt_flags", "attempts", "users")
+APP_TABLES = ("self_ratings", "flag_disputes", "drafts", "attempt_flags", "attempts", "users")
 
 # Answers to the AI-support prompt below: one that frames the problem first, one that jumps
 # straight to the model. Used wherever a test needs realistic reports.
@@ -138,9 +138,7 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
     yield database
     if database.backend == "postgresql":
         with database.engine.begin() as connection:
-            connection.exec_driver_sql(
-                f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE"
-            )
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
     database.close()
 
 

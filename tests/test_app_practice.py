@@ -67,7 +67,8 @@ def test_submit_shows_feedback_with_flags_highlighted_and_the_timeline(services)
 def test_flags_are_listed_by_severity_with_why_and_fix(data_dir) -> None:
     at = submit(new_app(), ML_FIRST, prompt_id=framing_prompt_id())
     flags_html = html_bodies(at)[1]
-    listed = re.findall(r'data-flag="([a-z-]+)".*?>(error|warning|info) · \1<', flags_html)
+    # Titles, not rule ids, are what the learner reads; the id stays in a data attribute.
+    listed = re.findall(r'data-flag="([a-z-]+)".*?>(error|warning|info)</span>', flags_html)
     severities = [severity for _, severity in listed]
     assert len(listed) >= 3 and "error" in severities
     rank = {"error": 0, "warning": 1, "info": 2}

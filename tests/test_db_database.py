@@ -79,7 +79,7 @@ def test_open_creates_missing_folders_and_migrates_to_head(tmp_path: Path) -> No
     settings = load_settings(environ={"COACH_DATA_DIR": str(tmp_path / "a" / "b" / "c")})
     db = open_database(settings)
     try:
-        assert db.revision() == head_revision() == "0002"
+        assert db.revision() == head_revision() == "0003"
         assert db.location == str((tmp_path / "a" / "b" / "c" / "coach.db").resolve())
     finally:
         db.close()

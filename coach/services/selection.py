@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
+from coach.db import repositories as repo
 from coach.db.database import Database
 from coach.services import attempts
 from coach.services.users import UserContext
@@ -42,3 +43,21 @@ def recommended_prompt(
 ) -> Recommendation:
     """The next prompt for this learner: weakest dimension, frequent flag or a due retry."""
     return recommend_next(bank.prompts, attempts.history_items(db, user), now=now)
+
+
+def prompts_for_flag(
+    db: Database, user: UserContext, bank: Bank, flag_id: str, *, exclude: str | None = None
+) -> list[Prompt]:
+    """Prompts to practise one red flag: where it fired most for this learner, then unpractised
+    prompts of the categories it fired in (so the drill is not the same prompt again)."""
+    with db.session() as session:
+        counts = repo.flag_counts_by_prompt(session, user_id=user.user_id, flag_id=flag_id)
+    ranked = [bank.get(pid) for pid, _ in counts if pid in bank and pid != exclude]
+    categories = {bank.get(pid).category for pid, _ in counts if pid in bank}
+    practised = {pid for pid, _ in counts}
+    fresh = [
+        p
+        for p in bank.prompts
+        if p.category in categories and p.id not in practised and p.id != exclude
+    ]
+    return ranked + fresh

@@ -1,0 +1,67 @@
+"""Commit typed text to the server while the learner types, not only when the box loses focus.
+
+Streamlit sends a text box's value on blur or Ctrl+Enter only, so a draft typed and not yet
+blurred was lost when the learner clicked another page. This component (``st.components.v2``:
+its script runs in the app page itself, no iframe) listens for typing in the named boxes and,
+after a short pause, sends the value the way Ctrl+Enter would; a pointer press anywhere else
+(a sidebar link, a button) or leaving the tab sends it at once, before the click lands.
+The box's ``on_change`` callback then stores the draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+DEBOUNCE_MS = 600
+
+_JS = """
+export default function (component) {
+  const { data } = component;
+  const existing = window.__coachAutosave;
+  if (existing) {
+    existing.labels = data.labels;
+    existing.delay = data.delay;
+    return;
+  }
+  const cfg = { labels: data.labels, delay: data.delay, timer: null, dirty: null };
+  window.__coachAutosave = cfg;
+  const watched = (el) =>
+    !!el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT") &&
+    cfg.labels.includes(el.getAttribute("aria-label"));
+  const commit = (el) => {
+    if (!el || !el.isConnected) return;
+    el.dispatchEvent(new KeyboardEvent("keydown", {
+      key: "Enter", code: "Enter", keyCode: 13, which: 13,
+      ctrlKey: true, bubbles: true, cancelable: true,
+    }));
+  };
+  const flush = () => {
+    if (!cfg.dirty) return;
+    clearTimeout(cfg.timer);
+    const el = cfg.dirty;
+    cfg.dirty = null;
+    commit(el);
+  };
+  document.addEventListener("input", (event) => {
+    if (!watched(event.target)) return;
+    cfg.dirty = event.target;
+    clearTimeout(cfg.timer);
+    cfg.timer = setTimeout(flush, cfg.delay);
+  }, true);
+  document.addEventListener("pointerdown", (event) => {
+    if (!watched(event.target)) flush();
+  }, true);
+  document.addEventListener("visibilitychange", flush);
+  window.addEventListener("pagehide", flush);
+}
+"""
+
+_component = st.components.v2.component("coach_autosave", js=_JS, isolate_styles=False)
+
+
+def autosave(labels: Sequence[str], *, delay_ms: int = DEBOUNCE_MS) -> None:
+    """Watch the text boxes with these labels and send their text after ``delay_ms`` of quiet
+    (or at once when the learner clicks elsewhere)."""
+    _component(key="coach_autosave", data={"labels": list(labels), "delay": delay_ms}, height=0)
