@@ -18,7 +18,7 @@ from question_bank import Prompt
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
 
 T0 = datetime(2025, 5, 5, 9, 0, 0, 123456, tzinfo=UTC)
-UNUSUAL = 'Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n=SUM(A1) "quoted", comma'
+UNUSUAL = "Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n=SUM(A1) \"quoted\", comma"
 
 
 def _submit(
@@ -205,9 +205,9 @@ def test_export_csv_has_one_row_per_attempt_and_neutralises_formulas(
 def test_export_csv_prefixes_cells_a_spreadsheet_would_run(
     db: Database, user: UserContext, prompt: Prompt
 ) -> None:
-    _submit(db, user, prompt, '=HYPERLINK("http://evil")', T0)
+    _submit(db, user, prompt, "=HYPERLINK(\"http://evil\")", T0)
     rows = list(csv.DictReader(io.StringIO(data_io.export_csv(db, user).decode())))
-    assert rows[0]["answer"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["answer"] == "'=HYPERLINK(\"http://evil\")"
 
 
 def test_delete_all_leaves_other_users_alone(

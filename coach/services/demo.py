@@ -153,7 +153,9 @@ def _choose_prompts(prompts: list[Prompt], rng: random.Random, count: int = 14) 
     return chosen
 
 
-def _practice_times(rng: random.Random, *, count: int, weeks: int, now: datetime) -> list[datetime]:
+def _practice_times(
+    rng: random.Random, *, count: int, weeks: int, now: datetime
+) -> list[datetime]:
     """Spread ``count`` submissions over practice days in the last ``weeks`` weeks, sorted."""
     start = (now - timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     all_days = [start + timedelta(days=offset) for offset in range(weeks * 7)]
