@@ -375,7 +375,7 @@ draft = box.text_area(
     "success, then the solution and how you'd know the AI's output is good.",
     on_change=_save_draft,
 )
-autosave([ANSWER_LABEL])
+autosave([ANSWER_LABEL, "Search"])
 if beside is not None and old is not None and old.report is not None:
     with beside.container(border=True):
         st.markdown(f"**Flags on your previous try** ({old.report.overall}/100)")

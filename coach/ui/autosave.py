@@ -4,7 +4,9 @@ Streamlit sends a text box's value on blur or Ctrl+Enter only, so a draft typed 
 blurred was lost when the learner clicked another page. This component (``st.components.v2``:
 its script runs in the app page itself, no iframe) listens for typing in the named boxes and,
 after a short pause, sends the value the way Ctrl+Enter would; a pointer press anywhere else
-(a sidebar link, a button) or leaving the tab sends it at once, before the click lands.
+(a sidebar link, a button) or leaving the tab sends it at once, before the click lands. A
+sidebar page switch sends only the new page's widgets, so a click on a sidebar link right after
+such a commit is held until the commit's run has finished, then replayed.
 The box's ``on_change`` callback then stores the draft.
 """
 
@@ -25,7 +27,10 @@ export default function (component) {
     existing.delay = data.delay;
     return;
   }
-  const cfg = { labels: data.labels, delay: data.delay, timer: null, dirty: null };
+  const cfg = {
+    labels: data.labels, delay: data.delay, timer: null, dirty: null,
+    flushedAt: 0, releasing: false,
+  };
   window.__coachAutosave = cfg;
   const watched = (el) =>
     !!el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT") &&
@@ -42,7 +47,14 @@ export default function (component) {
     clearTimeout(cfg.timer);
     const el = cfg.dirty;
     cfg.dirty = null;
+    cfg.flushedAt = Date.now();
     commit(el);
+  };
+  const idle = () => !document.querySelector('[data-testid="stStatusWidget"]');
+  const whenIdle = (then) => {
+    const deadline = Date.now() + 5000;
+    const poll = () => (idle() || Date.now() > deadline ? then() : setTimeout(poll, 80));
+    setTimeout(poll, 250);
   };
   document.addEventListener("input", (event) => {
     if (!watched(event.target)) return;
@@ -52,6 +64,20 @@ export default function (component) {
   }, true);
   document.addEventListener("pointerdown", (event) => {
     if (!watched(event.target)) flush();
+  }, true);
+  // A page switch sends only the next page's widgets, so text committed in the same instant
+  // would be dropped: hold the click until the commit's run has finished, then replay it.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('[data-testid="stSidebarNav"] a');
+    if (!link || cfg.releasing || Date.now() - cfg.flushedAt > 1500) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    whenIdle(() => {
+      cfg.flushedAt = 0;
+      cfg.releasing = true;
+      link.click();
+      cfg.releasing = false;
+    });
   }, true);
   document.addEventListener("visibilitychange", flush);
   window.addEventListener("pagehide", flush);
