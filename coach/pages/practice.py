@@ -15,7 +15,6 @@ from coach.errors import CoachError, EmptyAnswerError
 from coach.services import attempts, demo, drafts, selection
 from coach.services.coaching import analyze_draft, phase_nudges
 from coach.services.explain import ordered_flags
-from coach.ui.autosave import autosave
 from coach.ui.frame import current_frame
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
@@ -375,7 +374,6 @@ draft = box.text_area(
     "success, then the solution and how you'd know the AI's output is good.",
     on_change=_save_draft,
 )
-autosave([ANSWER_LABEL, "Search"])
 if beside is not None and old is not None and old.report is not None:
     with beside.container(border=True):
         st.markdown(f"**Flags on your previous try** ({old.report.overall}/100)")

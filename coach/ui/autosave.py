@@ -8,6 +8,9 @@ after a short pause, sends the value the way Ctrl+Enter would; a pointer press a
 sidebar page switch sends only the new page's widgets, so a click on a sidebar link right after
 such a commit is held until the commit's run has finished, then replayed.
 The box's ``on_change`` callback then stores the draft.
+
+The same script keeps Back meaningful: see the history note in the script. ``app.py`` mounts it
+on every page, so it is installed whichever page the learner opens first.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import streamlit as st
 DEBOUNCE_MS = 600
 
 _JS = """
+const QUERY_PAIR_MS = 1500;
 export default function (component) {
   const { data } = component;
   const existing = window.__coachAutosave;
@@ -79,6 +83,25 @@ export default function (component) {
       cfg.releasing = false;
     });
   }, true);
+  // Streamlit pushes two history entries for one move to another page with a query string:
+  // first the new query on the old path, then the new path. So Back landed on pages the
+  // learner never saw. A query-only push replaces the current entry instead; when a path push
+  // follows shortly after, the replaced entry gets its old address back first. One move, one
+  // entry, and a query set by the page itself (?attempt=ID) adds none.
+  const push = history.pushState.bind(history);
+  const replace = history.replaceState.bind(history);
+  let undo = null;
+  history.pushState = (state, title, url) => {
+    const target = new URL(url, location.href);
+    if (target.pathname === location.pathname) {
+      undo = { url: location.href, at: Date.now(), state: history.state };
+      replace(state, title, url);
+      return;
+    }
+    if (undo && Date.now() - undo.at < QUERY_PAIR_MS) replace(undo.state, "", undo.url);
+    undo = null;
+    push(state, title, url);
+  };
   document.addEventListener("visibilitychange", flush);
   window.addEventListener("pagehide", flush);
 }
@@ -87,7 +110,10 @@ export default function (component) {
 _component = st.components.v2.component("coach_autosave", js=_JS, isolate_styles=False)
 
 
-def autosave(labels: Sequence[str], *, delay_ms: int = DEBOUNCE_MS) -> None:
+WATCHED_LABELS: tuple[str, ...] = ("Your answer", "Search", "Why? (optional)")
+
+
+def autosave(labels: Sequence[str] = WATCHED_LABELS, *, delay_ms: int = DEBOUNCE_MS) -> None:
     """Watch the text boxes with these labels and send their text after ``delay_ms`` of quiet
     (or at once when the learner clicks elsewhere)."""
     _component(key="coach_autosave", data={"labels": list(labels), "delay": delay_ms}, height=0)
