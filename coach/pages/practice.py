@@ -233,26 +233,19 @@ first_visit = (
 if first_visit:
     with st.container(border=True, key="welcome"):
         st.markdown(
-            "**Practise AI-PM interview answers and see exactly where they go wrong.** "
-            "The coach checks whether you name the user, the problem and the success metric "
-            "before the model, and highlights the sentences that don't.\n\n"
-            "Everything runs on this computer: your answers never leave the machine."
+            "**The coach checks that you name the user, their problem and a success metric "
+            "before the model, and marks the sentences that don't.** "
+            "Everything runs on this computer: nothing you type leaves the machine."
         )
-        start, sample, later = st.columns(3)
-        start.button(
-            "Start with a warm-up prompt",
-            key="welcome_warm_up",
-            type="primary",
-            on_click=_warm_up,
-            width="stretch",
-        )
-        if sample.button("Load the demo history", key="welcome_demo", width="stretch"):
+        choices = st.container(horizontal=True, gap="small")
+        choices.button("Warm-up prompt", key="welcome_warm_up", type="primary", on_click=_warm_up)
+        if choices.button("Demo history", key="welcome_demo"):
             with st.spinner("Scoring a demo history…"):
                 added = demo.load_demo(frame.db, frame.user, bank)
             state[WELCOMED] = True
             flash("success", f"Loaded {added} demo attempts (marked as demo).")
             st.switch_page(PROGRESS_PAGE)
-        if later.button("Dismiss", key="welcome_dismiss", width="stretch"):
+        if choices.button("Dismiss", key="welcome_dismiss", type="tertiary"):
             state[WELCOMED] = True
             st.rerun()
 
@@ -284,15 +277,14 @@ if selected_id not in options:
 if state.get("practice_prompt") != selected_id:
     state["practice_prompt"] = selected_id
 
-pick = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-pick.selectbox(
+st.selectbox(
     f"Prompt ({len(matches)} of {len(bank)} match)",
     options,
     format_func=lambda prompt_id: bank.get(prompt_id).text[:110],
     key="practice_prompt",
     on_change=lambda: _select(state["practice_prompt"]),
-    width=520,
 )
+pick = st.container(horizontal=True, gap="small")
 pick.button("Surprise me", key="practice_surprise", on_click=_surprise, icon=":material/casino:")
 pick.button(
     "Recommended next",

@@ -101,6 +101,9 @@ export default function (component) {
     if (undo && Date.now() - undo.at < QUERY_PAIR_MS) replace(undo.state, "", undo.url);
     undo = null;
     push(state, title, url);
+    // Another page starts at its top (the main block kept the old page's scroll position).
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main) main.scrollTo(0, 0);
   };
   document.addEventListener("visibilitychange", flush);
   window.addEventListener("pagehide", flush);

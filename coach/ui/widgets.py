@@ -40,38 +40,65 @@ def rule_text(flag_id: str) -> tuple[str, str]:
     return rule.title, rule.why
 
 
+_CARD_GRID = (
+    "display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:0.5rem;"
+    "margin:0.25rem 0 0.5rem 0;"
+)
+_CARD = (
+    "border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem;padding:0.4rem 0.6rem;"
+    "line-height:1.3;"
+)
+
+
+def dimension_cards_html(report: Report, self_ratings: dict[str, int] | None = None) -> str:
+    """Build one compact card per dimension: score, the learner's own rating beside it, and the
+    reason in view (escaped). A CSS grid: two cards per row on a phone, five on a desktop."""
+    ratings = self_ratings or {}
+    names = [name for name in DIMENSION_LABELS if name in report.dimensions] + [
+        name for name in report.dimensions if name not in DIMENSION_LABELS
+    ]
+    cards = []
+    for name in names:
+        dimension = report.dimensions[name]
+        score = "not assessed" if dimension.score is None else f"{dimension.score}"
+        mine = (
+            f'<span class="self-rating" style="font-size:0.8rem;opacity:0.75;"> · you said '
+            f"{ratings[name]}</span>"
+            if name in ratings
+            else ""
+        )
+        cards.append(
+            f'<div class="dimension-card" data-dimension="{escape(name)}" style="{_CARD}">'
+            f'<div style="font-size:0.85rem;opacity:0.8;">{escape(dimension_label(name))}</div>'
+            '<div><span style="font-size:1.5rem;font-weight:600;">'
+            f"{escape(score)}</span>{mine}</div>"
+            f'<div class="dimension-reason" style="font-size:0.8rem;opacity:0.85;">'
+            f"{escape(dimension.reason)}</div></div>"
+        )
+    return f'<div class="dimension-cards" style="{_CARD_GRID}">{"".join(cards)}</div>'
+
+
 def score_cards(
     report: Report, *, delta: int | None = None, self_ratings: dict[str, int] | None = None
 ) -> None:
-    """Show overall score, grade and level, then one card per dimension with its reason in
-    view (and the learner's own rating beside the coach's, when given). Cards wrap, so a
-    phone shows two per row instead of one long column."""
-    ratings = self_ratings or {}
+    """Show overall score and grade, then one compact card per dimension with its reason in
+    view (and the learner's own rating beside the coach's, when given)."""
     top = st.container(horizontal=True, gap="small")
     top.metric(
         "Overall score",
         f"{report.overall}/100",
         delta=None if delta is None else f"{delta:+d} vs last try",
         border=True,
-        width=170,
+        width=190,
     )
-    top.metric("Grade", f"{report.grade}/5", border=True, width=110)
-    top.metric("Judged at level", level_label(report.level), border=True, width=150)
-    names = [name for name in DIMENSION_LABELS if name in report.dimensions] + [
-        name for name in report.dimensions if name not in DIMENSION_LABELS
-    ]
-    cards = st.container(horizontal=True, gap="small")
-    for name in names:
-        dimension = report.dimensions[name]
-        with cards.container(border=True, width=172, gap=None):
-            st.metric(
-                dimension_label(name),
-                "not assessed" if dimension.score is None else f"{dimension.score}",
-                delta=None if name not in ratings else f"you said {ratings[name]}",
-                delta_color="off",
-            )
-            if dimension.reason:
-                st.caption(md_escape(dimension.reason))
+    top.metric(
+        "Grade",
+        f"{report.grade}/5",
+        border=True,
+        width=150,
+        help=f"Judged at level {level_label(report.level)}",
+    )
+    st.html(dimension_cards_html(report, self_ratings))
 
 
 def flag_list_html(

@@ -46,3 +46,12 @@ def snap(page: object, name: str, *, full_page: bool = True) -> None:
     folder = screenshot_dir()
     if folder is not None:
         page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
+
+
+def wait_idle(page: object) -> None:
+    """Wait until Streamlit has finished the current run (no running indicator, no skeleton)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(150)  # type: ignore[attr-defined]
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # type: ignore[attr-defined]
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)  # type: ignore[attr-defined]
