@@ -135,6 +135,20 @@ def flag_ids_by_attempt(
     return dict(flags)
 
 
+def prompt_stats(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
+    """Return (prompt_id, attempts, best overall, last submitted_at) per practised prompt."""
+    return session.execute(
+        select(
+            Attempt.prompt_id,
+            func.count().label("attempts"),
+            func.max(Attempt.overall).label("best"),
+            func.max(Attempt.submitted_at).label("last"),
+        )
+        .where(Attempt.user_id == user_id)
+        .group_by(Attempt.prompt_id)
+    ).all()
+
+
 def flag_counts_by_prompt(session: Session, *, user_id: int, flag_id: str) -> Sequence[Row[Any]]:
     """Return (prompt_id, count) where ``flag_id`` fired for the user, most often first."""
     return session.execute(

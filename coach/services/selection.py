@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from coach.db import repositories as repo
 from coach.db.database import Database
@@ -61,3 +62,32 @@ def prompts_for_flag(
         if p.category in categories and p.id not in practised and p.id != exclude
     ]
     return ranked + fresh
+
+
+@dataclass(frozen=True, slots=True)
+class PromptPractice:
+    """How the learner has practised one prompt (for the bank's columns)."""
+
+    attempts: int
+    best: int | None
+    last: datetime | None
+
+
+def practice_by_prompt(db: Database, user: UserContext) -> dict[str, PromptPractice]:
+    """Return, per practised prompt, how often, the best score and when last (one query)."""
+    with db.session() as session:
+        rows = repo.prompt_stats(session, user_id=user.user_id)
+    return {
+        r.prompt_id: PromptPractice(
+            attempts=int(r.attempts),
+            best=None if r.best is None else int(r.best),
+            # SQLite hands an aggregate back as naive text-parsed time: it is stored as UTC.
+            last=None if r.last is None else _utc(r.last),
+        )
+        for r in rows
+    }
+
+
+def _utc(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
