@@ -132,3 +132,48 @@ def test_feedback_view_reads_the_previous_try_and_the_comparison(
     assert strong.previous is not None and strong.previous.id == weak.attempt.id
     assert strong.comparison is not None
     assert "solution-first" in strong.comparison.fixed_flags
+
+
+def test_disputes_and_self_ratings_are_exported(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    import json
+
+    from coach.services import data_io
+
+    feedback = _submit(db, user, prompt, WEAK_ANSWER, self_ratings={"framing": 75})
+    flag = feedback.attempt.report.flags[0]  # type: ignore[union-attr]
+    attempts.dispute_flag(
+        db, user, feedback.attempt.id, flag_id=flag.id, span_start=flag.start, reason="named"
+    )
+    (record,) = json.loads(data_io.export_json(db, user))["attempts"]
+    assert record["self_ratings"] == {"framing": 75}
+    assert [(d["flag_id"], d["reason"]) for d in record["disputes"]] == [(flag.id, "named")]
+    header, row = data_io.export_csv(db, user).decode().splitlines()[:2]
+    assert "disputed_flags" in header.split(",") and flag.id in row
+
+
+def test_coach_rules_disputed_counts_per_rule(
+    settings: Settings,
+    prompt: Prompt,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from coach.cli import main
+
+    monkeypatch.setenv("COACH_DATA_DIR", str(settings.data_dir))
+    assert main(["rules", "--disputed"]) == 0
+    assert "no disputed flags yet" in capsys.readouterr().out
+    db = open_database(settings)
+    try:
+        user = local_learner(db)
+        feedback = _submit(db, user, prompt, WEAK_ANSWER)
+        flag = feedback.attempt.report.flags[0]  # type: ignore[union-attr]
+        attempts.dispute_flag(
+            db, user, feedback.attempt.id, flag_id=flag.id, span_start=flag.start, reason=""
+        )
+    finally:
+        db.close()
+    assert main(["rules", "--disputed"]) == 0
+    out = capsys.readouterr().out
+    assert f"       1         1  {flag.id}: " in out
