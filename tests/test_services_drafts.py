@@ -177,3 +177,34 @@ def test_coach_rules_disputed_counts_per_rule(
     assert main(["rules", "--disputed"]) == 0
     out = capsys.readouterr().out
     assert f"       1         1  {flag.id}: " in out
+
+
+def test_the_calibration_gap_is_self_rating_minus_coach_per_week(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    from coach.services import progress
+
+    first = _submit(db, user, prompt, WEAK_ANSWER, self_ratings={"framing": 100, "metrics": 100})
+    report = first.attempt.report
+    assert report is not None
+    expected = (
+        (100 - report.dimensions["framing"].score) + (100 - report.dimensions["metrics"].score)
+    ) / 2
+    data = progress.load_progress(db, user)
+    gap = progress.calibration_gap(db, user, data)
+    assert gap["gap"].tolist() == [round(expected, 1)]
+    assert gap["answers"].tolist() == [1]
+
+
+def test_the_heatmap_lists_unpractised_categories_as_empty(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    from coach.services import progress
+    from coach.ui.charts import category_heatmap
+
+    _submit(db, user, prompt, WEAK_ANSWER)
+    table = progress.category_heatmap(progress.load_progress(db, user), ["behavioral"])
+    assert table.loc["behavioral"].isna().all()
+    spec = category_heatmap(table, {"behavioral": "Behavioural"}).to_dict()["data"][0]
+    assert "Behavioural" in list(spec["y"])
+    assert spec["text"][list(spec["y"]).index("Behavioural")][0] == "no attempts"
