@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -18,16 +19,33 @@ APP_NAME = "aipm-coach"
 DATABASE_FILE = "coach.db"
 
 
-class Settings(BaseModel):
-    """Where data lives, which database to use and how to reach the optional LLM judge."""
+class Settings(BaseSettings):
+    """Where data lives, which database to use and how to reach the optional LLM judge.
 
-    model_config = ConfigDict(frozen=True)
+    A pydantic-settings model; :func:`load_settings` resolves the values (environment over
+    Streamlit secrets over defaults, with the data-dir-derived database URL) and passes them
+    in, so the model never reads the process environment behind the caller's back.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     data_dir: Path
     database_url: str
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     default_level: str = "pm"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what load_settings passes in: tests hand it an explicit environment mapping.
+        return (init_settings,)
 
     @field_validator("default_level")
     @classmethod
