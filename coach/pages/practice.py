@@ -225,11 +225,11 @@ def _countdown(prompt: Prompt, level: str) -> None:
 st.title("Practice")
 show_flash()
 
-first_visit = (
-    not state.get(WELCOMED)
-    and not state[DRAFTS]
-    and not attempts.list_attempts(frame.db, frame.user, limit=1)
-)
+if not state.get(WELCOMED) and (
+    state[DRAFTS] or attempts.list_attempts(frame.db, frame.user, limit=1)
+):
+    state[WELCOMED] = True  # a returning learner: no welcome, and no query on later reruns
+first_visit = not state.get(WELCOMED)
 if first_visit:
     with st.container(border=True, key="welcome"):
         st.markdown(
