@@ -37,7 +37,7 @@ def test_db_upgrade_creates_the_database_and_reports_the_revision(
     assert main(["db", "upgrade"]) == 0
     out = capsys.readouterr().out
     assert str(data_folder.resolve() / "coach.db") in out
-    assert "schema revision 0002 (newest: 0002)" in out
+    assert "schema revision 0003 (newest: 0003)" in out
     assert (data_folder / "coach.db").is_file()
 
 

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -182,28 +182,9 @@ def submit(
         return _feedback(session, user, row)
 
 
-def submit_answer(
-    db: Database,
-    user: UserContext,
-    *,
-    prompt: Prompt,
-    answer: str,
-    mode: str,
-    level: str,
-    started_at: datetime,
-    submitted_at: datetime | None = None,
-) -> AttemptView:
-    """Store and score an answer (see :func:`submit`); return only the attempt."""
-    return submit(
-        db,
-        user,
-        prompt=prompt,
-        answer=answer,
-        mode=mode,
-        level=level,
-        started_at=started_at,
-        submitted_at=submitted_at,
-    ).attempt
+def submit_answer(db: Database, user: UserContext, **answer: Any) -> AttemptView:
+    """Store and score an answer (the keywords of :func:`submit`); return only the attempt."""
+    return submit(db, user, **answer).attempt
 
 
 def feedback_view(db: Database, user: UserContext, attempt_id: int) -> FeedbackView:
