@@ -54,15 +54,18 @@ if table.empty:
     st.stop()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _figures(_data: progress.ProgressData, digest: int, heat_titles: tuple) -> tuple:
-    """Build the charts that do not depend on a widget (cached while the data is unchanged)."""
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _figures(_data: progress.ProgressData, user_id: int, digest: int, heat_titles: tuple) -> tuple:
+    """Build the charts that do not depend on a widget, once per user and data digest.
+
+    cache_resource, not cache_data: cache_data unpickles a copy of every figure on each hit,
+    which with 5,000 points cost more than building them; drawing never mutates a figure.
+    """
+    titles = dict(heat_titles)
     return (
         score_over_time(progress.rolling_average(_data)),
         dimension_trends(_data.attempts),
-        category_heatmap(
-            progress.category_heatmap(_data, list(dict(heat_titles))), dict(heat_titles)
-        ),
+        category_heatmap(progress.category_heatmap(_data, list(titles)), titles),
     )
 
 
@@ -97,7 +100,7 @@ if bool(table["is_demo"].any()):
 if not (table["status"] == "scored").any():
     st.warning("None of your attempts is scored yet; open one below and retry scoring.")
 else:
-    overall, trends, heat = _figures(data, _digest(data), tuple(titles.items()))
+    overall, trends, heat = _figures(data, frame.user.user_id, _digest(data), tuple(titles.items()))
     left, right = st.columns(2)
     left.plotly_chart(overall, key="progress_overall_chart")
     right.plotly_chart(trends, key="progress_dimension_chart")
@@ -178,6 +181,7 @@ event = st.dataframe(
     key="progress_table",
     on_select="rerun",
     selection_mode="single-row",
+    column_config={"Submitted": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     height=min(38 + 35 * len(shown), 400),
 )
 if not ids:
@@ -193,7 +197,7 @@ if state.get(PICK_KEY) not in choices:
     state[PICK_KEY] = choices[0]
 rows = shown.set_index("id").loc[choices]
 labels = {
-    int(attempt_id): f"#{attempt_id} · {row.Submitted} · {row.Category} · "
+    int(attempt_id): f"#{attempt_id} · {row.Submitted:%Y-%m-%d %H:%M} · {row.Category} · "
     + ("not scored" if pd.isna(row.Score) else f"{int(row.Score)}/100")
     for attempt_id, row in zip(rows.index, rows.itertuples(), strict=True)
 }

@@ -276,7 +276,7 @@ def attempts_table(
     return pd.DataFrame(
         {
             "id": view["id"].astype(int),
-            "Submitted": view["submitted_at"].dt.strftime("%Y-%m-%d %H:%M"),
+            "Submitted": view["submitted_at"],  # formatted by the table, not 5,000 strftimes
             "Prompt": view["prompt_id"],
             "Category": view["category"].map(lambda c: category_titles.get(c, c)),
             "Score": view["overall"],
