@@ -59,8 +59,12 @@ bank = frame.bank
 state = st.session_state
 
 if not state.get(DRAFTS_LOADED):
-    # Once per session: bring back the drafts stored by an earlier visit (or before a restart).
-    for saved in drafts.list_drafts(frame.db, frame.user):
+    # Once per session: bring back the drafts stored by an earlier visit (or before a restart),
+    # and the level the learner was answering at.
+    stored = drafts.list_drafts(frame.db, frame.user)
+    if stored and stored[0].level in LEVELS:
+        state[TARGET_LEVEL] = stored[0].level
+    for saved in stored:
         state[DRAFTS].setdefault(saved.prompt_id, saved.text)
         if saved.started_at is not None:
             state[STARTED_AT].setdefault(saved.prompt_id, saved.started_at)
