@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+# As many options as the real bank offers (171 prompts, 12 categories, 243 tags), so each widget
+# costs what it costs on the real page.
 OPTIONS = [f"Prompt number {index}: design an AI feature for someone" for index in range(171)]
+TAGS = [f"tag-{index}" for index in range(243)]
 LEVELS = ("APM", "PM", "Senior PM")
 
 st.title("Practice")
@@ -16,7 +19,7 @@ with st.expander("Filter prompts"):
     row = st.columns([3, 2, 2, 3])
     row[0].selectbox("Category", ["All", *[f"c{i}" for i in range(12)]], key="b_category")
     row[1].selectbox("Difficulty", ["Any", 1, 2, 3], key="b_difficulty")
-    row[2].selectbox("Tag", ["Any", *[f"t{i}" for i in range(60)]], key="b_tag")
+    row[2].selectbox("Tag", ["Any", *TAGS], key="b_tag")
     row[3].text_input("Search", key="b_query")
 st.selectbox("Prompt (171 of 171 match)", OPTIONS, key="b_prompt")
 buttons = st.container(horizontal=True, gap="small")
