@@ -53,6 +53,7 @@ def test_load_demo_history_fills_the_charts_and_totals(services) -> None:
     points = next(trace for trace in overall["data"] if trace["name"] == "Attempt")
     assert len(values(points["y"])) == sum(item.status == "scored" for item in stored)
     assert any(trace["name"].startswith("Rolling average") for trace in overall["data"])
+    assert overall["layout"]["shapes"][0]["y0"] == 70  # the readiness bar
     heatmap = plotly_specs(at)[3]["data"][0]
     assert heatmap["type"] == "heatmap" and len(values(heatmap["y"])) >= 2
     assert isinstance(heatmap["colorscale"], list), "named scales need plotly's validation"
@@ -208,3 +209,19 @@ def test_clicking_a_table_row_picks_that_attempt() -> None:
     assert at.selectbox(key="progress_pick").value == newest_first[row]
     at.button(key="progress_open").click().run()
     assert f"Attempt #{newest_first[row]}" in texts(at.caption)
+
+
+def test_progress_tracks_the_self_rating_gap(services) -> None:
+    at = new_app()
+    at.selectbox(key="practice_prompt").select(framing_prompt_id()).run()
+    at.text_area(key="practice_answer").input(ML_FIRST)
+    at.session_state["practice_rate_framing"] = 100
+    at.button(key="practice_submit").click().run()
+    goto(at, PROGRESS)
+    (chart,) = [
+        s for s in plotly_specs(at) if s["layout"]["title"]["text"].startswith("Self-rating")
+    ]
+    (gap,) = values(chart["data"][0]["y"])
+    framing = attempts.list_attempts(*services)[0]
+    assert gap > 0 and "rated yourself" in texts(at.caption)
+    assert framing.overall is not None

@@ -10,6 +10,7 @@ import streamlit as st
 
 from coach.services import attempts, demo, progress
 from coach.ui.charts import (
+    calibration_chart,
     category_heatmap,
     dimension_trends,
     flag_rate_chart,
@@ -134,11 +135,7 @@ if not gap.empty:
         f"Latest week: you rated yourself {abs(latest['gap']):.0f} points {direction} the coach "
         "(0 means calibrated)."
     )
-    st.dataframe(
-        gap.rename(columns={"week": "Week", "gap": "Your rating - coach", "answers": "Answers"}),
-        hide_index=True,
-        key="progress_calibration",
-    )
+    st.plotly_chart(calibration_chart(gap), key="progress_calibration")
 
 # --- readiness ---------------------------------------------------------------------------------
 st.subheader("Readiness by category")

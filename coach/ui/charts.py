@@ -313,6 +313,28 @@ def flag_rate_chart(rates: pd.DataFrame, flag_id: str, title: str) -> go.Figure:
     )
 
 
+def calibration_chart(gap: pd.DataFrame) -> go.Figure:
+    """Plot the weekly gap between the learner's self-rating and the coach (0 = calibrated)."""
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": "Your rating - coach",
+                "x": _naive_utc(gap["week"].dt.tz_localize("UTC")) if not gap.empty else [],
+                "y": gap["gap"].to_numpy() if not gap.empty else [],
+                "marker": {"color": "#7c3aed"},
+                "hovertemplate": "week of %{x|%d %b}: %{y:+.0f} points<extra></extra>",
+            }
+        ],
+        {
+            "title": _title("Self-rating minus the coach's score (0 = calibrated)"),
+            "height": 300,
+            "xaxis": _WEEKLY_AXIS,
+            "yaxis": {"zeroline": True, "zerolinewidth": 2},
+        },
+    )
+
+
 def _cell_text(value: float, empty_row: bool) -> str:
     if not pd.isna(value):
         return f"{value:.0f}"
