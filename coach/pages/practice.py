@@ -189,6 +189,7 @@ def _submit(prompt: Prompt) -> None:
         state.pop(f"{RATING_PREFIX}{name}", None)
     state.pop(ANSWER_KEY, None)
     state[EDIT_FROM] = None
+    state[WELCOMED] = True
     state[FEEDBACK_CACHE] = feedback
     open_feedback(feedback.attempt.id)
 
@@ -229,11 +230,13 @@ def _countdown(prompt: Prompt, level: str) -> None:
 st.title("Practice")
 show_flash()
 
-if not state.get(WELCOMED) and (
-    state[DRAFTS] or attempts.list_attempts(frame.db, frame.user, limit=1)
-):
-    state[WELCOMED] = True  # a returning learner: no welcome, and no query on later reruns
-first_visit = not state.get(WELCOMED)
+if WELCOMED not in state:
+    # Decided once per session: typing the first words must not make the welcome vanish
+    # (the page would jump under the learner's next click).
+    state[WELCOMED] = bool(state[DRAFTS]) or bool(
+        attempts.list_attempts(frame.db, frame.user, limit=1)
+    )
+first_visit = not state[WELCOMED]
 if first_visit:
     with st.container(border=True, key="welcome"):
         st.markdown(
@@ -254,7 +257,14 @@ if first_visit:
             st.rerun()
 
 # --- choose a prompt ---------------------------------------------------------------------------
-unfinished = [(pid, text) for pid, text in state[DRAFTS].items() if text.strip() and pid in bank]
+# Drafts of the other prompts: the current one is in the box, and listing it would make the
+# page jump the moment its first words are stored (a click landing then would miss its button).
+current = state.get(SELECTED_PROMPT)
+unfinished = [
+    (pid, text)
+    for pid, text in state[DRAFTS].items()
+    if text.strip() and pid in bank and pid != current
+]
 if unfinished:
     with st.expander(f"Unfinished drafts ({len(unfinished)})", icon=":material/draft:"):
         for pid, text in unfinished:
