@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
+from coach.ui.autosave import autosave
 from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
 from coach.ui.state import (
     BANK_PAGE,
@@ -54,4 +55,5 @@ else:
                 ],
             }
         )
+        autosave()  # drafts committed while typing, one history entry per move (all pages)
         page.run()

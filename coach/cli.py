@@ -153,10 +153,36 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    if args.disputed:
+        return _disputed_rules()
     if args.markdown:
         sys.stdout.write(rules_markdown())
     else:
         print(rules_text())
+    return 0
+
+
+def _disputed_rules() -> int:
+    from coach.db.database import open_database
+    from coach.services.attempts import disputed_rules
+    from coach.settings import load_settings
+    from scoring import rule_by_id
+
+    db = open_database(load_settings())
+    try:
+        counts = disputed_rules(db)
+    finally:
+        db.close()
+    if not counts:
+        print("no disputed flags yet")
+        return 0
+    print(f"{'disputes':>8}  {'learners':>8}  rule")
+    for rule_id, disputes, learners in counts:
+        try:
+            title = rule_by_id(rule_id).title
+        except (KeyError, LookupError, ValueError):
+            title = "(retired rule)"
+        print(f"{disputes:>8}  {learners:>8}  {rule_id}: {title}")
     return 0
 
 
@@ -177,6 +203,11 @@ def _register_scoring(subparsers: Subparsers) -> None:
     score.set_defaults(handler=_score)
     rules = subparsers.add_parser("rules", help="list the scoring rules")
     rules.add_argument("--markdown", action="store_true", help="print the docs/rules.md reference")
+    rules.add_argument(
+        "--disputed",
+        action="store_true",
+        help="how often learners marked each rule's flag 'I disagree' (a signal for its authors)",
+    )
     rules.set_defaults(handler=_rules)
 
 

@@ -143,3 +143,15 @@ class ResetCodeError(AccountError):
 
 class AdminRequiredError(AccessDeniedError):
     """Only a deployment admin may do this."""
+
+
+class AnswerTooLongError(CoachError):
+    """The answer is over the engine's word limit; nothing was stored."""
+
+    def __init__(self, words: int, limit: int) -> None:
+        super().__init__(
+            f"Your answer has {words:,} words; the limit is {limit:,}. "
+            "Cut it down and submit again."
+        )
+        self.words = words
+        self.limit = limit

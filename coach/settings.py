@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -25,10 +26,15 @@ AuthMode = Literal["none", "password", "oidc"]
 _TRUE = {"1", "true", "yes", "on"}
 
 
-class Settings(BaseModel):
-    """Where data lives, which database to use and how to reach the optional LLM judge."""
+class Settings(BaseSettings):
+    """Where data lives, which database to use and how to reach the optional LLM judge.
 
-    model_config = ConfigDict(frozen=True)
+    A pydantic-settings model; :func:`load_settings` resolves the values (environment over
+    Streamlit secrets over defaults, with the data-dir-derived database URL) and passes them
+    in, so the model never reads the process environment behind the caller's back.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     data_dir: Path
     database_url: str
@@ -54,6 +60,18 @@ class Settings(BaseModel):
         if not 1 <= value <= 24 * 366:
             raise ValueError("COACH_SESSION_HOURS must be between 1 and 8784 (a year)")
         return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what load_settings passes in: tests hand it an explicit environment mapping.
+        return (init_settings,)
 
     @field_validator("default_level")
     @classmethod

@@ -34,6 +34,9 @@ POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = int(os.environ.get("AIPM_TEST_POSTGRES_PORT", "5432"))
 POSTGRES_SERVER = f"postgresql+psycopg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}"
 APP_TABLES = (
+    "self_ratings",
+    "flag_disputes",
+    "drafts",
     "attempt_flags",
     "attempts",
     "users",

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from coach.services import attempts
 from tests.test_app_support import (
     BANK,
     FEEDBACK,
+    ML_FIRST,
     PAGES,
     PRACTICE,
     PROGRESS,
@@ -16,8 +18,10 @@ from tests.test_app_support import (
     AppTest,
     assert_clean,
     current_page,
+    framing_prompt_id,
     goto,
     new_app,
+    submit,
     texts,
 )
 
@@ -120,7 +124,7 @@ def test_question_bank_filters_and_practise_this_opens_practice_with_the_prompt(
     at.text_input(key="bank_query").input("nurses").run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert len(table) >= 1 and table["prompt"].str.contains("nurse", case=False).all()
+    assert len(table) >= 1 and table["Prompt"].str.contains("nurse", case=False).all()
     chosen = at.selectbox(key="bank_prompt").options[-1]
     at.selectbox(key="bank_prompt").select(chosen).run()
     labels = [expander.label for expander in at.expander]
@@ -148,6 +152,7 @@ def test_clicking_a_bank_row_shows_that_prompt() -> None:
     at.run()
     assert_clean(at)
     assert at.selectbox(key="bank_prompt").value == table["id"].iloc[3]
+    assert "id" not in at.dataframe[0].proto.column_order  # the id is data, not a column
 
 
 def test_a_broken_custom_bank_shows_an_error_page_with_the_problems(
@@ -164,3 +169,17 @@ def test_a_broken_custom_bank_shows_an_error_page_with_the_problems(
     assert_clean(at)
     assert current_page(at) == "The question bank has errors"
     assert "mine.yaml" in texts(at.code)
+
+
+def test_the_bank_shows_practised_best_score_and_last_practised(services) -> None:
+    at = submit(new_app(), ML_FIRST, prompt_id=framing_prompt_id())
+    goto(at, BANK)
+    table = at.dataframe[0].value.set_index("id")
+    row = table.loc[framing_prompt_id()]
+    assert row["Practised"] == 1
+    assert row["Best score"] == attempts.list_attempts(*services)[0].overall
+    assert row["Last practised"] is not None
+    assert table["Practised"].sum() == 1
+    # Labels, not keys: element names and category titles.
+    assert "Who (user)" in " ".join(table["Expects"])
+    assert not any("_" in value for value in table["Expects"])

@@ -24,6 +24,7 @@ from tests.test_app_support import (
     framing_prompt_id,
     goto,
     html_bodies,
+    html_with,
     new_app,
     plotly_specs,
     submit,
@@ -42,7 +43,7 @@ def test_submit_shows_feedback_with_flags_highlighted_and_the_timeline(services)
     assert len(stored) == 1 and stored[0].prompt_id == prompt_id
     assert stored[0].status == "scored"
 
-    answer_html, flags_html = html_bodies(at)[:2]
+    answer_html, flags_html = html_with(at, "coach-answer"), html_with(at, "coach-flags")
     assert '<mark class="flag flag-error"' in answer_html
     assert 'data-flags="' in answer_html and "solution-first" in answer_html
     assert "tech-before-framing" in answer_html
@@ -52,7 +53,11 @@ def test_submit_shows_feedback_with_flags_highlighted_and_the_timeline(services)
     assert "Why it matters:" in flags_html and "Fix:" in flags_html
 
     labels = [metric.label for metric in at.metric]
-    assert {"Overall score", "Grade", "Framing", "Metrics"} <= set(labels)
+    assert {"Overall score", "Grade"} <= set(labels)
+    cards = next(body for body in html_bodies(at) if "dimension-cards" in body)
+    # Every dimension's reason is on the page, not only in a tooltip.
+    assert "Framing" in cards and "Metrics" in cards
+    assert cards.count('class="dimension-reason"') == 5
 
     (timeline,) = plotly_specs(at)
     rows = {trace["meta"]: trace for trace in timeline["data"]}
@@ -65,8 +70,9 @@ def test_submit_shows_feedback_with_flags_highlighted_and_the_timeline(services)
 
 def test_flags_are_listed_by_severity_with_why_and_fix(data_dir) -> None:
     at = submit(new_app(), ML_FIRST, prompt_id=framing_prompt_id())
-    flags_html = html_bodies(at)[1]
-    listed = re.findall(r'data-flag="([a-z-]+)".*?>(error|warning|info) · \1<', flags_html)
+    flags_html = html_with(at, "coach-flags")
+    # Titles, not rule ids, are what the learner reads; the id stays in a data attribute.
+    listed = re.findall(r'data-flag="([a-z-]+)".*?>(error|warning|info)</span>', flags_html)
     severities = [severity for _, severity in listed]
     assert len(listed) >= 3 and "error" in severities
     rank = {"error": 0, "warning": 1, "info": 2}
@@ -96,7 +102,7 @@ def test_over_limit_paste_shows_the_limit_and_keeps_the_text(services) -> None:
 
 def test_script_and_markdown_in_an_answer_are_shown_as_text(data_dir) -> None:
     at = submit(new_app(), SCRIPT_ANSWER, prompt_id=framing_prompt_id())
-    answer_html = html_bodies(at)[0]
+    answer_html = html_with(at, "coach-answer")
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in answer_html
     assert "<script" not in "".join(html_bodies(at))
     assert "**not bold** [a link](http://example.com)" in answer_html
@@ -117,7 +123,7 @@ def test_a_scorer_failure_shows_not_scored_and_retry_scores_it(
     assert "Not scored" in texts(at.warning)
     assert "scorer exploded" in texts(at.warning)
     assert attempts.list_attempts(db, user)[0].status == "not_scored"
-    assert html.escape(FRAMED[:60]) in html_bodies(at)[0], "the answer is kept and shown"
+    assert html.escape(FRAMED[:60]) in html_with(at, "coach-answer"), "the answer is kept and shown"
 
     monkeypatch.setattr(attempts_service, "analyze", real)
     at.button(key="feedback_retry").click().run()

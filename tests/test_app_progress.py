@@ -45,16 +45,15 @@ def test_load_demo_history_fills_the_charts_and_totals(services) -> None:
     assert "demo attempts" in texts(at.success)
 
     titles = [spec["layout"]["title"]["text"] for spec in plotly_specs(at)]
-    assert titles == [
-        "Overall score over time",
-        "Dimension trends (weekly average)",
-        "Red flags per week",
-        "Average score by category and dimension",
-    ]
+    assert titles[:2] == ["Overall score over time", "Dimension trends (weekly average)"]
+    assert titles[2].endswith("share of answers per week")  # one flag, chosen in a selector
+    assert titles[3] == "Average score by category and dimension"
+    assert at.selectbox(key="progress_flag").value is not None
     overall = plotly_specs(at)[0]
     points = next(trace for trace in overall["data"] if trace["name"] == "Attempt")
     assert len(values(points["y"])) == sum(item.status == "scored" for item in stored)
     assert any(trace["name"].startswith("Rolling average") for trace in overall["data"])
+    assert overall["layout"]["shapes"][0]["y0"] == 70  # the readiness bar
     heatmap = plotly_specs(at)[3]["data"][0]
     assert heatmap["type"] == "heatmap" and len(values(heatmap["y"])) >= 2
     assert isinstance(heatmap["colorscale"], list), "named scales need plotly's validation"
@@ -62,9 +61,11 @@ def test_load_demo_history_fills_the_charts_and_totals(services) -> None:
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Attempts"] == str(len(stored))
     assert "Streak" in metrics
-    table = at.dataframe[1].value
+    table = at.dataframe[0].value
     assert len(table) == len(stored)
-    assert at.dataframe[0].value.columns.tolist()[:2] == ["Category", "Ready"]
+    assert "id" not in table.columns and "Category" in table.columns
+    verdicts = (texts(at.success) + texts(at.info)).replace("\\", "")
+    assert "at PM level: last 3 answers ≥ 70 and no open errors" in verdicts
 
 
 def test_both_attempts_appear_after_practising_and_the_table_opens_feedback(services) -> None:
@@ -226,11 +227,31 @@ def test_demo_attempts_can_be_removed_without_touching_the_learners_own(services
 @pytest.mark.usefixtures("data_dir")
 def test_clicking_a_table_row_picks_that_attempt() -> None:
     at = _with_demo()
-    table = at.dataframe[1].value
+    db = open_database(load_settings())
+    try:
+        newest_first = [item.id for item in attempts.list_attempts(db, local_learner(db))]
+    finally:
+        db.close()
     row = 7
     at.session_state["progress_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
     assert_clean(at)
-    assert at.selectbox(key="progress_pick").value == int(table["id"].iloc[row])
+    assert at.selectbox(key="progress_pick").value == newest_first[row]
     at.button(key="progress_open").click().run()
-    assert f"Attempt #{int(table['id'].iloc[row])}" in texts(at.caption)
+    assert f"Attempt #{newest_first[row]}" in texts(at.caption)
+
+
+def test_progress_tracks_the_self_rating_gap(services) -> None:
+    at = new_app()
+    at.selectbox(key="practice_prompt").select(framing_prompt_id()).run()
+    at.text_area(key="practice_answer").input(ML_FIRST)
+    at.session_state["practice_rate_framing"] = 100
+    at.button(key="practice_submit").click().run()
+    goto(at, PROGRESS)
+    (chart,) = [
+        s for s in plotly_specs(at) if s["layout"]["title"]["text"].startswith("Self-rating")
+    ]
+    (gap,) = values(chart["data"][0]["y"])
+    framing = attempts.list_attempts(*services)[0]
+    assert gap > 0 and "rated yourself" in texts(at.caption)
+    assert framing.overall is not None

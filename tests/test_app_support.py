@@ -80,6 +80,11 @@ def html_bodies(at: AppTest) -> list[str]:
     return [element.proto.body for element in at.get("html")]
 
 
+def html_with(at: AppTest, css_class: str) -> str:
+    """Return the ``st.html`` body holding an element of this class (answer, flags, cards)."""
+    return next(body for body in html_bodies(at) if f'class="{css_class}' in body)
+
+
 def plotly_specs(at: AppTest) -> list[dict[str, Any]]:
     """Return the plotly figures on the page (AppTest has no plotly accessor).
 

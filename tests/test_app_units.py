@@ -146,3 +146,53 @@ def test_analyze_draft_reads_nothing_from_an_empty_or_oversized_draft() -> None:
     assert analyze_draft(prompt, "word " * (MAX_WORDS + 1), "pm") is None
     report = analyze_draft(prompt, ML_FIRST, "senior")
     assert report is not None and report.level == "senior"
+
+
+BADGE = re.compile(r'<sup class="flag-badge" data-flags="([^"]*)"[^>]*>([^<]*)</sup>')
+
+
+def test_one_marker_per_sentence_lists_all_its_flags() -> None:
+    answer = "First sentence is bad. Second one is fine. Third is bad too."
+    flags = [
+        _flag("a", 0, 5, "error"),
+        _flag("b", 6, 14, "warning"),
+        _flag("c", 43, 48, "info"),
+        _flag("d", 0, 21, "error"),
+    ]
+    sentences = [(0, 22), (23, 42), (43, len(answer))]
+    badges = BADGE.findall(answer_html(answer, flags, sentences))
+    # Sentence one carries flags 1, 2 and 4 behind one marker; sentence three its own.
+    assert badges == [("a b d", "1,2,4"), ("c", "3")]
+
+
+def test_flags_are_ordered_errors_first_then_by_position() -> None:
+    from coach.services.explain import ordered_flags
+
+    flags = [
+        _flag("late-error", 50, 60, "error"),
+        _flag("info", 0, 5, "info"),
+        _flag("warning", 10, 20, "warning"),
+        _flag("early-error", 30, 40, "error"),
+    ]
+    assert [f.id for f in ordered_flags(flags)] == ["early-error", "late-error", "warning", "info"]
+
+
+def test_phase_nudges_follow_the_question_type() -> None:
+    story = "I was leading a launch and the model kept failing in review, so I jumped in and fixed"
+    report = analyze(story, SPEC, "pm")
+    for used in (0.1, 0.5, 0.75):
+        coaching = phase_nudges(
+            report,
+            elapsed_s=used * LIMIT,
+            limit_s=LIMIT,
+            expects=SPEC.expects,
+            category="behavioral",
+        )
+        ids = [nudge.id for nudge in coaching.nudges]
+        # A story is never asked who the user is; it is asked for the result instead.
+        assert not {"no-user", "solution-before-user", "no-problem"} & set(ids)
+    assert "no-result" in ids
+    assert phase_for(0.1, "story") == phase_for(0.1, "story")
+    assert phase_for(0.5, "story")[0] == "your action"
+    assert phase_for(0.5, "product")[0] == "solution"
+    assert phase_for(0.5, "evaluation")[0] == "criteria"

@@ -34,6 +34,7 @@ from coach.services import (
     attempts,
     data_io,
     demo,
+    drafts,
     interviewer,
     judge,
     progress,
@@ -251,6 +252,89 @@ ATTEMPTS.update(
             )
         ),
         "transcription.kept_audio": _audio_stays_theirs,
+    }
+)
+VICTIM_PROMPT = "test-support-reply-drafts"
+VICTIM_DRAFT = "The victim's unsent draft about night-shift nurses."
+
+
+def _victims_draft(db: Database, v: Victim) -> None:
+    drafts.save_draft(db, v.user, prompt_id=VICTIM_PROMPT, text=VICTIM_DRAFT)
+
+
+def _draft_stays_theirs(call: Callable[[Database, UserContext, Victim, Bank], Any]) -> Refusal:
+    """The victim's draft is neither shown to the intruder nor changed by them."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        _victims_draft(db, victim)
+        result = call(db, intruder, victim, bank)
+        assert VICTIM_DRAFT not in repr(result)
+        mine = drafts.get_draft(db, victim.user, VICTIM_PROMPT)
+        assert mine is not None and mine.text == VICTIM_DRAFT
+
+    return check
+
+
+def _dispute_stays_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    flag = attempts.get_attempt(db, v.user, v.attempt_id).report.flags[-1]
+    attempts.dispute_flag(
+        db, v.user, v.attempt_id, flag_id=flag.id, span_start=flag.start, reason="mine"
+    )
+    with pytest.raises(AttemptNotFoundError):
+        attempts.dispute_flag(
+            db, me, v.attempt_id, flag_id=flag.id, span_start=flag.start, reason="theirs"
+        )
+    attempts.withdraw_dispute(db, me, v.attempt_id, flag_id=flag.id, span_start=flag.start)
+    view = attempts.feedback_view(db, v.user, v.attempt_id)
+    assert view.disputes == {(flag.id, flag.start): "mine"}
+
+
+def _not_practised_by_me(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    assert VICTIM_PROMPT in selection.practice_by_prompt(db, v.user)
+    assert VICTIM_PROMPT not in selection.practice_by_prompt(db, me)
+
+
+ATTEMPTS.update(
+    {
+        "attempts.feedback_view": _refused(
+            lambda db, me, v, b: attempts.feedback_view(db, me, v.attempt_id)
+        ),
+        "attempts.submit": _sees_nothing(
+            lambda db, me, v, b: attempts.submit(
+                db,
+                me,
+                prompt=b.prompts[0],
+                answer=STRONG_ANSWER,
+                mode="practice",
+                level="pm",
+                started_at=T0,
+            )
+        ),
+        "attempts.dispute_flag": _dispute_stays_theirs,
+        "attempts.withdraw_dispute": _dispute_stays_theirs,
+        "drafts.get_draft": _draft_stays_theirs(
+            lambda db, me, v, b: drafts.get_draft(db, me, VICTIM_PROMPT)
+        ),
+        "drafts.list_drafts": _draft_stays_theirs(lambda db, me, v, b: drafts.list_drafts(db, me)),
+        "drafts.save_draft": _draft_stays_theirs(
+            lambda db, me, v, b: drafts.save_draft(
+                db, me, prompt_id=VICTIM_PROMPT, text="the intruder's own draft"
+            )
+        ),
+        "drafts.discard_draft": _draft_stays_theirs(
+            lambda db, me, v, b: drafts.discard_draft(db, me, VICTIM_PROMPT)
+        ),
+        "progress.calibration_gap": _sees_nothing(
+            lambda db, me, v, b: progress.calibration_gap(
+                db, me, progress.load_progress(db, me)
+            ).to_dict()
+        ),
+        "selection.practice_by_prompt": _not_practised_by_me,
+        "selection.prompts_for_flag": _sees_nothing(
+            lambda db, me, v, b: [
+                p.id for p in selection.prompts_for_flag(db, me, b, "solution-first")
+            ]
+        ),
     }
 )
 # Functions that take the acting user but are covered elsewhere, and why.

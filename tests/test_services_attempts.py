@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 import scoring
 from coach.db.database import Database
 from coach.db.models import Attempt, AttemptFlag
-from coach.errors import AccessDeniedError, EmptyAnswerError
+from coach.errors import AccessDeniedError, AnswerTooLongError, CoachError, EmptyAnswerError
 from coach.services import attempts
 from coach.services.users import UserContext
 from question_bank import Prompt
-from scoring import MAX_WORDS, AnswerTooLongError, Report
+from scoring import MAX_WORDS, Report
+from scoring import AnswerTooLongError as EngineTooLongError
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
 
 T0 = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
@@ -128,6 +129,7 @@ def test_an_over_long_answer_is_refused_before_storing(
     with pytest.raises(AnswerTooLongError) as caught:
         _submit(db, user, prompt, "word " * (MAX_WORDS + 1))
     assert caught.value.words == MAX_WORDS + 1
+    assert isinstance(caught.value, CoachError)  # the page catches one error family
     assert _count(db) == (0, 0)
     # Exactly at the limit is still accepted.
     assert _submit(db, user, prompt, "word " * MAX_WORDS).status == "scored"
@@ -137,7 +139,7 @@ def test_a_too_long_verdict_from_the_engine_itself_also_stores_nothing(
     db: Database, user: UserContext, prompt: Prompt, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def strict_engine(answer: str, spec: scoring.PromptSpec, level: str) -> Report:
-        raise AnswerTooLongError(MAX_WORDS + 5, MAX_WORDS)
+        raise EngineTooLongError(MAX_WORDS + 5, MAX_WORDS)
 
     monkeypatch.setattr(attempts, "analyze", strict_engine)
     with pytest.raises(AnswerTooLongError):
@@ -208,7 +210,7 @@ def test_another_user_cannot_read_retry_compare_or_delete_an_attempt(
     with pytest.raises(AccessDeniedError):
         attempts.retry_scoring(db, other_user, mine.id)
     with pytest.raises(AccessDeniedError):
-        attempts.previous_attempt(db, other_user, prompt_id=prompt.id, before_id=mine.id)
+        attempts.feedback_view(db, other_user, mine.id)
     with pytest.raises(AccessDeniedError):
         attempts.delete_attempt(db, other_user, mine.id)
     assert attempts.list_attempts(db, other_user) == []
@@ -262,10 +264,12 @@ def test_previous_attempt_and_compare_show_what_improved(
     _submit(db, user, other_prompt, WEAK_ANSWER, at=T0 + timedelta(hours=1))
     strong = _submit(db, user, prompt, STRONG_ANSWER, at=T0 + timedelta(days=1))
 
-    previous = attempts.previous_attempt(db, user, prompt_id=prompt.id, before_id=strong.id)
+    feedback = attempts.feedback_view(db, user, strong.id)
+    previous = feedback.previous
     assert previous is not None
     assert previous.id == weak.id
-    assert attempts.previous_attempt(db, user, prompt_id=prompt.id, before_id=weak.id) is None
+    assert feedback.comparison == attempts.compare(previous, strong, expects=prompt.expects)
+    assert attempts.feedback_view(db, user, weak.id).previous is None
 
     comparison = attempts.compare(previous, strong)
     assert weak.report is not None
@@ -290,7 +294,7 @@ def test_previous_attempt_skips_unscored_ones(
     _submit(db, user, prompt, WEAK_ANSWER, at=T0 + timedelta(hours=1))
     monkeypatch.undo()
     latest = _submit(db, user, prompt, STRONG_ANSWER, at=T0 + timedelta(hours=2))
-    previous = attempts.previous_attempt(db, user, prompt_id=prompt.id, before_id=latest.id)
+    previous = attempts.feedback_view(db, user, latest.id).previous
     assert previous is not None
     assert previous.id == scored.id
 

@@ -207,9 +207,7 @@ def test_rolling_average_and_heatmap(
     assert heat.loc["metrics", "metrics"] == 75
 
 
-def test_frames_match_the_stored_reports(
-    db: Database, user: UserContext, prompt: Prompt
-) -> None:
+def test_frames_match_the_stored_reports(db: Database, user: UserContext, prompt: Prompt) -> None:
     views = [
         attempts.submit_answer(
             db,
@@ -281,9 +279,12 @@ def test_readiness_per_category(readiness_data: progress.ProgressData) -> None:
     assert not result["metrics"].ready
     assert result["metrics"].reason == "1 of the last 3 attempts scored below 70 (lowest 65)."
 
-    assert not result["strategy"].ready
-    assert result["strategy"].error_flags == ("solution-first",)
-    assert "solution-first" in result["strategy"].reason
+    # solution-first fired two attempts ago; the latest answer fixed it, so it is not open.
+    assert result["strategy"].ready
+    assert result["strategy"].error_flags == ()
+    assert result["strategy"].verdict("Strategy", "PM") == (
+        "Ready for Strategy at PM level: last 3 answers ≥ 70 and no open errors."
+    )
 
     assert not result["ethics"].ready
     assert result["ethics"].reason == "2 of 3 scored attempts at pm level so far."
@@ -302,7 +303,7 @@ def test_readiness_depends_on_level_target_and_window(
     wide = {r.category: r for r in progress.readiness(readiness_data, level="pm", window=2)}
     assert wide["ethics"].ready
     assert not wide["metrics"].ready  # 65 is still among the last two.
-    assert not wide["strategy"].ready  # The error flag too.
+    assert wide["strategy"].ready  # The error flag was fixed by the latest answer.
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
@@ -319,3 +320,34 @@ def test_5000_seeded_attempts_load_into_complete_frames(db: Database, user: User
     )
     assert not progress.category_heatmap(data).empty
     assert len(progress.rolling_average(data)) == 5000
+
+
+def test_an_error_in_the_latest_answer_stays_open(db: Database, user: UserContext) -> None:
+    start = _at("2025-04-01")
+    for day, flags in enumerate(((), (), (("solution-first", "error"),))):
+        _insert(
+            db, user, at=start + timedelta(days=day), category="design", overall=85, flags=flags
+        )
+    (item,) = progress.readiness(progress.load_progress(db, user, now=NOW), level="pm")
+    assert not item.ready
+    assert item.error_flags == ("solution-first",)
+    assert item.verdict("Design", "PM").startswith("Not yet ready for Design at PM level")
+    assert "latest answer still has red flags: solution-first" in item.reason
+
+
+def test_flag_rates_are_shares_of_each_weeks_answers(db: Database, user: UserContext) -> None:
+    monday = _at("2025-04-07")
+    _insert(
+        db, user, at=monday, category="design", overall=50, flags=(("vague-metric", "warning"),)
+    )
+    _insert(db, user, at=monday + timedelta(days=1), category="design", overall=60)
+    _insert(
+        db,
+        user,
+        at=monday + timedelta(days=8),
+        category="design",
+        overall=70,
+        flags=(("vague-metric", "warning"), ("vague-metric", "warning")),
+    )
+    rates = progress.flag_rates(progress.load_progress(db, user, now=NOW))
+    assert rates.sort_values("week")["rate"].round(2).tolist() == [0.5, 1.0]

@@ -383,3 +383,54 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(400))
     at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Draft(Base):
+    """The unsent answer to one prompt, saved as the learner types (one per user and prompt)."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("user_id", "prompt_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    prompt_id: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str | None] = mapped_column(String(16))
+    started_at: Mapped[datetime | None]
+    # When the timed run started, so a running clock survives page switches and reloads.
+    timer_started_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class FlagDispute(Base):
+    """The learner disagrees with one flag of one attempt, and says why."""
+
+    __tablename__ = "flag_disputes"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "flag_id", "span_start"),
+        Index("ix_flag_disputes_flag_id", "flag_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(Integer)
+    flag_id: Mapped[str] = mapped_column(String(80))
+    span_start: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class SelfRating(Base):
+    """The learner's own score for one dimension of one attempt, given before the feedback."""
+
+    __tablename__ = "self_ratings"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "dimension"),
+        Index("ix_self_ratings_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int] = mapped_column(Integer)

@@ -22,10 +22,13 @@ from coach.db.models import (
     Attempt,
     AttemptAudio,
     AttemptFlag,
+    Draft,
+    FlagDispute,
     Interview,
     InterviewTurn,
     JudgeCacheEntry,
     MockInterview,
+    SelfRating,
     User,
 )
 
@@ -156,6 +159,31 @@ def flag_ids_by_attempt(
     return dict(flags)
 
 
+def prompt_stats(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
+    """Return (prompt_id, attempts, best overall, last submitted_at) per practised prompt."""
+    return session.execute(
+        select(
+            Attempt.prompt_id,
+            func.count().label("attempts"),
+            func.max(Attempt.overall).label("best"),
+            func.max(Attempt.submitted_at).label("last"),
+        )
+        .where(Attempt.user_id == user_id)
+        .group_by(Attempt.prompt_id)
+    ).all()
+
+
+def flag_counts_by_prompt(session: Session, *, user_id: int, flag_id: str) -> Sequence[Row[Any]]:
+    """Return (prompt_id, count) where ``flag_id`` fired for the user, most often first."""
+    return session.execute(
+        select(Attempt.prompt_id, func.count().label("count"))
+        .join(AttemptFlag, AttemptFlag.attempt_id == Attempt.id)
+        .where(Attempt.user_id == user_id, AttemptFlag.flag_id == flag_id)
+        .group_by(Attempt.prompt_id)
+        .order_by(func.count().desc(), Attempt.prompt_id)
+    ).all()
+
+
 def score_rows(session: Session, *, user_id: int, include_demo: bool = True) -> Sequence[Row[Any]]:
     """Return one row of score columns per attempt, oldest first (the progress charts' data)."""
     query = select(
@@ -214,11 +242,11 @@ def _week_start_other(element: week_start, compiler: SQLCompiler, **kw: Any) -> 
 def flags_per_week(
     session: Session, *, user_id: int, include_demo: bool = True
 ) -> Sequence[Row[Any]]:
-    """Return (week, flag_id, count) of the user's flags, aggregated in SQL."""
+    """Return (week, flag_id, count): how many of the user's answers had the flag that week
+    (an answer where a flag fires twice counts once), aggregated in SQL."""
     week = week_start(AttemptFlag.submitted_at).label("week")
-    query = select(week, AttemptFlag.flag_id, func.count().label("count")).where(
-        AttemptFlag.user_id == user_id
-    )
+    answers = func.count(func.distinct(AttemptFlag.attempt_id)).label("count")
+    query = select(week, AttemptFlag.flag_id, answers).where(AttemptFlag.user_id == user_id)
     if not include_demo:
         query = query.join(Attempt).where(Attempt.is_demo.is_(False))
     query = query.group_by(week, AttemptFlag.flag_id).order_by(week, AttemptFlag.flag_id)
@@ -410,4 +438,84 @@ def llm_usage_rows(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
         )
         .where(Attempt.user_id == user_id, Attempt.llm_tokens.is_not(None))
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    ).all()
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+def get_draft(session: Session, *, user_id: int, prompt_id: str) -> Draft | None:
+    """Return the user's draft for that prompt, if any."""
+    return session.scalars(
+        select(Draft).where(Draft.user_id == user_id, Draft.prompt_id == prompt_id)
+    ).first()
+
+
+def list_drafts(session: Session, *, user_id: int) -> Sequence[Draft]:
+    """Return the user's drafts, most recently edited first."""
+    return session.scalars(
+        select(Draft).where(Draft.user_id == user_id).order_by(Draft.updated_at.desc(), Draft.id)
+    ).all()
+
+
+def delete_draft(session: Session, *, user_id: int, prompt_id: str) -> int:
+    """Delete the user's draft for that prompt; return how many rows went."""
+    result = session.execute(
+        delete(Draft).where(Draft.user_id == user_id, Draft.prompt_id == prompt_id),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- self-ratings and disputed flags ---------------------------------------------------------
+
+
+def self_ratings(session: Session, *, user_id: int, attempt_id: int) -> dict[str, int]:
+    """Return the user's self-rating per dimension for one attempt."""
+    rows = session.execute(
+        select(SelfRating.dimension, SelfRating.score).where(
+            SelfRating.user_id == user_id, SelfRating.attempt_id == attempt_id
+        )
+    )
+    return {dimension: score for dimension, score in rows}
+
+
+def self_rating_rows(session: Session, *, user_id: int) -> Sequence[Row[Any]]:
+    """Return (attempt_id, dimension, self score) of every self-rating of the user."""
+    return session.execute(
+        select(SelfRating.attempt_id, SelfRating.dimension, SelfRating.score)
+        .where(SelfRating.user_id == user_id)
+        .order_by(SelfRating.attempt_id, SelfRating.dimension)
+    ).all()
+
+
+def disputes(session: Session, *, user_id: int, attempt_id: int) -> Sequence[FlagDispute]:
+    """Return the user's disputes on one attempt's flags."""
+    return session.scalars(
+        select(FlagDispute)
+        .where(FlagDispute.user_id == user_id, FlagDispute.attempt_id == attempt_id)
+        .order_by(FlagDispute.id)
+    ).all()
+
+
+def disputes_by_attempt(session: Session, *, user_id: int) -> dict[int, list[FlagDispute]]:
+    """Return every dispute of the user, grouped by attempt (for the export)."""
+    grouped: dict[int, list[FlagDispute]] = defaultdict(list)
+    for dispute in session.scalars(
+        select(FlagDispute).where(FlagDispute.user_id == user_id).order_by(FlagDispute.id)
+    ):
+        grouped[dispute.attempt_id].append(dispute)
+    return dict(grouped)
+
+
+def dispute_counts(session: Session) -> Sequence[Row[Any]]:
+    """Return (flag_id, disputes, learners) over every user: a signal for the rules' authors."""
+    return session.execute(
+        select(
+            FlagDispute.flag_id,
+            func.count().label("disputes"),
+            func.count(func.distinct(FlagDispute.user_id)).label("learners"),
+        )
+        .group_by(FlagDispute.flag_id)
+        .order_by(func.count().desc(), FlagDispute.flag_id)
     ).all()

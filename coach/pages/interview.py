@@ -107,7 +107,7 @@ if report is not None:
     st.subheader("The whole conversation, scored as one answer")
     scorer_notice(report)
     base = view.attempt.report
-    score_cards(report, delta=report.overall - base.overall if base else None, key="interview")
+    score_cards(report, delta=report.overall - base.overall if base else None)
     disagreement_marks(report)
     transcript = view.transcript
     figure = timeline_figure(report, len(transcript))

@@ -1,4 +1,8 @@
-"""Practice: choose a prompt, answer it (optionally against the clock), submit for feedback."""
+"""Practice: choose a prompt, answer it (optionally against the clock), submit for feedback.
+
+The draft is stored as it is typed (see ``coach.ui.autosave``), so a page switch, a reload or a
+restart never loses it; unfinished drafts are listed here.
+"""
 
 from __future__ import annotations
 
@@ -8,67 +12,84 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from coach.errors import CoachError, EmptyAnswerError, StorageUnavailableError
-from coach.services import attempts, selection, transcription
+from coach.services import attempts, demo, drafts, selection, transcription
 from coach.services.coaching import analyze_draft, phase_nudges
+from coach.services.explain import ordered_flags
 from coach.ui.frame import current_frame, session_user
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
+    DIMENSION_LABELS,
     LEVEL_LABELS,
     LEVELS,
     element_label,
     format_duration,
 )
 from coach.ui.llm import session_scorer, speech_recorder, typed_filler_stats
+from coach.ui.pickers import current_filters, filter_row
 from coach.ui.state import (
-    ALL,
-    ANY_DIFFICULTY,
     DRAFTS,
+    EDIT_FROM,
+    FEEDBACK_CACHE,
+    PROGRESS_PAGE,
+    RECOMMENDED,
     SELECTED_PROMPT,
     STARTED_AT,
     TARGET_LEVEL,
     TIMER_STARTED,
+    flash,
     level_choice,
-    none_if_all,
     open_feedback,
     show_flash,
     sticky,
 )
-from coach.ui.widgets import md_escape, prompt_material
+from coach.ui.widgets import md_escape, prompt_material, rule_text
 from question_bank.schema import Prompt
-from scoring import AnswerTooLongError
 from scoring.report import Report
 
 ANSWER_KEY = "practice_answer"
+ANSWER_LABEL = "Your answer"
 ANSWER_FOR_KEY = "_practice_answer_for"  # which prompt the text box currently holds
-GOTO_KEY = "_practice_goto_feedback"
 ERROR_KEY = "_practice_error"
-REASON_KEY = "_practice_reason"
-DRAFT_REPORT_KEY = "_practice_draft_report"
+DRAFTS_LOADED = "_drafts_loaded"
+WELCOMED = "_welcomed"
+RATING_PREFIX = "practice_rate_"
+RATING_CHOICES: dict[int, str] = {25: "weak", 50: "partial", 75: "good", 100: "strong"}
 
 frame = current_frame()
 bank = frame.bank
 state = st.session_state
 
-# A submit in the previous click's callback leaves the attempt id here: show its feedback.
-if (goto := state.pop(GOTO_KEY, None)) is not None:
-    open_feedback(goto)
+if not state.get(DRAFTS_LOADED):
+    # Once per session: bring back the drafts stored by an earlier visit (or before a restart),
+    # and the level the learner was answering at.
+    stored = drafts.list_drafts(frame.db, frame.user)
+    if stored and stored[0].level in LEVELS:
+        state[TARGET_LEVEL] = stored[0].level
+    for saved in stored:
+        state[DRAFTS].setdefault(saved.prompt_id, saved.text)
+        if saved.started_at is not None:
+            state[STARTED_AT].setdefault(saved.prompt_id, saved.started_at)
+        if saved.timer_started_at is not None:
+            state[TIMER_STARTED].setdefault(saved.prompt_id, saved.timer_started_at)
+    state[DRAFTS_LOADED] = True
 
 
 def _matches() -> list[Prompt]:
     """Return the prompts that pass the filter widgets' current values."""
+    chosen = current_filters("practice")
     return selection.find_prompts(
         bank,
-        category=none_if_all(state.get("practice_category")),
-        difficulty=none_if_all(state.get("practice_difficulty")),
-        tag=none_if_all(state.get("practice_tag")),
-        query=(state.get("practice_query") or "").strip() or None,
+        category=chosen.category,
+        difficulty=chosen.difficulty,
+        tag=chosen.tag,
+        query=chosen.query,
     )
 
 
 def _select(prompt_id: str, reason: str | None = None) -> None:
     state[SELECTED_PROMPT] = prompt_id
     state["practice_prompt"] = prompt_id
-    state[REASON_KEY] = (prompt_id, reason) if reason else None
+    state[RECOMMENDED] = (prompt_id, reason) if reason else None
     state.pop(ERROR_KEY, None)
 
 
@@ -76,10 +97,6 @@ def _on_filter_change() -> None:
     matches = _matches()
     if matches and state.get(SELECTED_PROMPT) not in {prompt.id for prompt in matches}:
         _select(matches[0].id)
-
-
-def _on_prompt_change() -> None:
-    _select(state["practice_prompt"])
 
 
 def _surprise() -> None:
@@ -93,32 +110,61 @@ def _recommend() -> None:
     _select(recommendation.prompt.id, recommendation.reason)
 
 
+def _warm_up() -> None:
+    state[WELCOMED] = True
+    easy = [prompt for prompt in bank.prompts if prompt.difficulty == 1] or bank.prompts
+    _select(easy[0].id, "a warm-up: a short prompt to see how the feedback works.")
+
+
+def _store_draft(prompt_id: str, text: str) -> None:
+    state[DRAFTS][prompt_id] = text
+    try:
+        drafts.save_draft(
+            frame.db,
+            frame.user,
+            prompt_id=prompt_id,
+            text=text,
+            level=state[TARGET_LEVEL],
+            started_at=state[STARTED_AT].get(prompt_id),
+            timer_started_at=state[TIMER_STARTED].get(prompt_id),
+        )
+    except CoachError as error:
+        state[ERROR_KEY] = ("warning", f"Your draft could not be stored ({error}); keep the tab.")
+
+
 def _save_draft() -> None:
     prompt_id = state.get(ANSWER_FOR_KEY)
     if prompt_id:
-        state[DRAFTS][prompt_id] = state.get(ANSWER_KEY, "")
+        _store_draft(prompt_id, state.get(ANSWER_KEY, "") or "")
 
 
 def _start_timer(prompt_id: str) -> None:
     now = datetime.now(UTC)
     state[TIMER_STARTED][prompt_id] = now
     state[STARTED_AT][prompt_id] = now
+    _store_draft(prompt_id, state.get(ANSWER_KEY, "") or "")
 
 
 def _reset_timer(prompt_id: str) -> None:
     state[TIMER_STARTED].pop(prompt_id, None)
+    _store_draft(prompt_id, state.get(ANSWER_KEY, "") or "")
 
 
-def _submit(prompt_id: str) -> None:
-    prompt = bank.get(prompt_id)
-    answer = state.get(ANSWER_KEY, "")
-    state[DRAFTS][prompt_id] = answer
-    timer = state[TIMER_STARTED].get(prompt_id) if state.get("practice_timed") else None
-    started = timer or state[STARTED_AT].get(prompt_id) or datetime.now(UTC)
+def _submit(prompt: Prompt) -> None:
+    """Store, score and show the feedback: one service call returns the view, then one switch."""
+    answer = state.get(ANSWER_KEY, "") or ""
+    state[DRAFTS][prompt.id] = answer
+    timer = state[TIMER_STARTED].get(prompt.id) if state.get("practice_timed") else None
+    started = timer or state[STARTED_AT].get(prompt.id) or datetime.now(UTC)
+    ratings = {
+        name: int(state[f"{RATING_PREFIX}{name}"])
+        for name in DIMENSION_LABELS
+        if state.get(f"{RATING_PREFIX}{name}") is not None
+    }
     try:
         # A retry after a storage failure: the database may have been recreated empty.
         frame.db.ensure_ready()
-        view = attempts.submit_answer(
+        feedback = attempts.submit(
             frame.db,
             session_user(frame),
             prompt=prompt,
@@ -127,17 +173,12 @@ def _submit(prompt_id: str) -> None:
             level=state[TARGET_LEVEL],
             started_at=started,
             scorer=session_scorer(frame),
+            self_ratings=ratings,
         )
     except EmptyAnswerError:
         state[ERROR_KEY] = (
             "warning",
             "Your answer is empty. Type it out as you would say it in the interview, then submit.",
-        )
-        return
-    except AnswerTooLongError as error:
-        state[ERROR_KEY] = (
-            "error",
-            f"{error} Nothing was saved; your text is still in the box so you can cut it down.",
         )
         return
     except StorageUnavailableError as error:
@@ -148,28 +189,35 @@ def _submit(prompt_id: str) -> None:
         )
         return
     except CoachError as error:
-        state[ERROR_KEY] = ("error", f"Your answer could not be saved: {error}")
+        state[ERROR_KEY] = (
+            "error",
+            f"{error} Nothing was lost: your text is still in the box.",
+        )
         return
     recording = state.get("practice_audio")
     if recording is not None and state.get("practice_keep_audio"):
         transcription.keep_audio(
-            frame.db, frame.user, view.id, recording.getvalue(), mime=recording.type or "audio/wav"
+            frame.db,
+            session_user(frame),
+            feedback.attempt.id,
+            recording.getvalue(),
+            mime=recording.type or "audio/wav",
         )
     for store in (DRAFTS, STARTED_AT, TIMER_STARTED):
-        state[store].pop(prompt_id, None)
-    state[ANSWER_KEY] = ""
-    state[GOTO_KEY] = view.id
+        state[store].pop(prompt.id, None)
+    for name in DIMENSION_LABELS:
+        state.pop(f"{RATING_PREFIX}{name}", None)
+    state.pop(ANSWER_KEY, None)
+    state[EDIT_FROM] = None
+    state[WELCOMED] = True
+    state[FEEDBACK_CACHE] = feedback
+    open_feedback(feedback.attempt.id)
 
 
-def _draft_report(prompt: Prompt, draft: str, level: str) -> Report | None:
-    """Analyse the draft for the nudges, reusing the last result while the draft is unchanged."""
-    cache_key = (prompt.id, level, draft)
-    cached = state.get(DRAFT_REPORT_KEY)
-    if cached and cached[0] == cache_key:
-        return cached[1]
-    report = analyze_draft(prompt, draft, level)
-    state[DRAFT_REPORT_KEY] = (cache_key, report)
-    return report
+@st.cache_data(max_entries=64, show_spinner=False)
+def _draft_report(prompt_id: str, draft: str, level: str) -> Report | None:
+    """Analyse the draft for the nudges (cached: the clock reruns every second)."""
+    return analyze_draft(bank.get(prompt_id), draft, level)
 
 
 @st.fragment(run_every=1)
@@ -180,10 +228,11 @@ def _countdown(prompt: Prompt, level: str) -> None:
     elapsed = (datetime.now(UTC) - started).total_seconds()
     draft = state.get(ANSWER_KEY, "") or ""
     coaching = phase_nudges(
-        _draft_report(prompt, draft, level),
+        _draft_report(prompt.id, draft, level),
         elapsed_s=elapsed,
         limit_s=prompt.time_limit_s,
         expects=frozenset(prompt.expects),
+        category=prompt.category,
     )
     clock, bar = st.columns([1, 4], vertical_alignment="center")
     clock.metric(
@@ -197,47 +246,59 @@ def _countdown(prompt: Prompt, level: str) -> None:
         )
 
 
-# --- choose a prompt -------------------------------------------------------------------------
+# --- first visit -------------------------------------------------------------------------------
 st.title("Practice")
 show_flash()
 
-categories = {category.slug: category for category in bank.categories}
-for widget_key, default in (
-    ("practice_category", ALL),
-    ("practice_difficulty", ANY_DIFFICULTY),
-    ("practice_tag", ALL),
-    ("practice_query", ""),
-    ("practice_timed", False),
-):
-    sticky(widget_key, default)
-row = st.columns([3, 2, 2, 3])
-row[0].selectbox(
-    "Category",
-    [ALL, *categories],
-    format_func=lambda slug: "All categories" if slug == ALL else categories[slug].title,
-    key="practice_category",
-    on_change=_on_filter_change,
-)
-row[1].selectbox(
-    "Difficulty",
-    [ANY_DIFFICULTY, 1, 2, 3],
-    format_func=lambda level: "Any" if level == ANY_DIFFICULTY else DIFFICULTY_LABELS[level],
-    key="practice_difficulty",
-    on_change=_on_filter_change,
-)
-row[2].selectbox(
-    "Tag",
-    [ALL, *bank.tags],
-    format_func=lambda tag: "Any tag" if tag == ALL else tag,
-    key="practice_tag",
-    on_change=_on_filter_change,
-)
-row[3].text_input(
-    "Search",
-    key="practice_query",
-    placeholder="e.g. support, evaluation, nurses",
-    on_change=_on_filter_change,
-)
+if WELCOMED not in state:
+    # Decided once per session: typing the first words must not make the welcome vanish
+    # (the page would jump under the learner's next click).
+    state[WELCOMED] = bool(state[DRAFTS]) or bool(
+        attempts.list_attempts(frame.db, frame.user, limit=1)
+    )
+first_visit = not state[WELCOMED]
+if first_visit:
+    with st.container(border=True, key="welcome"):
+        st.markdown(
+            "**The coach checks that you name the user, their problem and a success metric "
+            "before the model, and marks the sentences that don't.** "
+            "Everything runs on this computer: nothing you type leaves the machine."
+        )
+        choices = st.container(horizontal=True, gap="small")
+        choices.button("Warm-up prompt", key="welcome_warm_up", type="primary", on_click=_warm_up)
+        if choices.button("Demo history", key="welcome_demo"):
+            with st.spinner("Scoring a demo history…"):
+                added = demo.load_demo(frame.db, frame.user, bank)
+            state[WELCOMED] = True
+            flash("success", f"Loaded {added} demo attempts (marked as demo).")
+            st.switch_page(PROGRESS_PAGE)
+        if choices.button("Dismiss", key="welcome_dismiss", type="tertiary"):
+            state[WELCOMED] = True
+            st.rerun()
+
+# --- choose a prompt ---------------------------------------------------------------------------
+# Drafts of the other prompts: the current one is in the box, and listing it would make the
+# page jump the moment its first words are stored (a click landing then would miss its button).
+current = state.get(SELECTED_PROMPT)
+unfinished = [
+    (pid, text)
+    for pid, text in state[DRAFTS].items()
+    if text.strip() and pid in bank and pid != current
+]
+if unfinished:
+    with st.expander(f"Unfinished drafts ({len(unfinished)})", icon=":material/draft:"):
+        for pid, text in unfinished:
+            words = len(text.split())
+            st.button(
+                f"{bank.get(pid).text[:80]}… · {words} words",
+                key=f"practice_resume_{pid}",
+                on_click=_select,
+                args=(pid,),
+                type="tertiary",
+            )
+
+with st.expander("Filter prompts", icon=":material/filter_list:"):
+    filter_row("practice", bank, on_change=_on_filter_change)
 
 matches = _matches()
 selected_id = state.get(SELECTED_PROMPT)
@@ -250,26 +311,19 @@ if selected_id not in options:
 if state.get("practice_prompt") != selected_id:
     state["practice_prompt"] = selected_id
 
-pick, surprise, recommend = st.columns([5, 1.3, 1.7], vertical_alignment="bottom")
-pick.selectbox(
+st.selectbox(
     f"Prompt ({len(matches)} of {len(bank)} match)",
     options,
-    format_func=lambda prompt_id: f"{bank.get(prompt_id).text[:110]}  ·  {prompt_id}",
+    format_func=lambda prompt_id: bank.get(prompt_id).text[:110],
     key="practice_prompt",
-    on_change=_on_prompt_change,
+    on_change=lambda: _select(state["practice_prompt"]),
 )
-surprise.button(
-    "Surprise me",
-    key="practice_surprise",
-    on_click=_surprise,
-    width="stretch",
-    icon=":material/casino:",
-)
-recommend.button(
+pick = st.container(horizontal=True, gap="small")
+pick.button("Surprise me", key="practice_surprise", on_click=_surprise, icon=":material/casino:")
+pick.button(
     "Recommended next",
     key="practice_recommend",
     on_click=_recommend,
-    width="stretch",
     icon=":material/auto_awesome:",
     help="Targets your weakest dimension or most frequent red flag, and brings back prompts "
     "whose flags have not cleared.",
@@ -278,10 +332,11 @@ if not matches:
     st.caption("No prompt matches these filters; the current prompt stays selected.")
 
 prompt = bank.get(selected_id)
-recommended = state.get(REASON_KEY)
+recommended = state.get(RECOMMENDED)
 if recommended and recommended[0] == prompt.id:
     st.info(f"**Recommended next** · {md_escape(recommended[1])}", icon=":material/auto_awesome:")
 
+categories = {category.slug: category for category in bank.categories}
 with st.container(border=True):
     category = categories.get(prompt.category)
     st.caption(
@@ -293,10 +348,10 @@ with st.container(border=True):
     st.markdown(f"#### {md_escape(prompt.text)}")
     prompt_material(prompt, ("hints",))
 
-settings_row = st.columns([3, 2], vertical_alignment="center")
-with settings_row[0]:
+sticky("practice_timed", False)
+settings_row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+with settings_row:
     level = level_choice("practice_level", LEVELS, LEVEL_LABELS)
-with settings_row[1]:
     timed = st.toggle(
         f"Timed mode ({format_duration(prompt.time_limit_s)})",
         key="practice_timed",
@@ -309,10 +364,6 @@ if timed:
         _countdown(prompt, level)
         st.button(
             "Reset clock", key="practice_timer_reset", on_click=_reset_timer, args=(prompt.id,)
-        )
-        st.caption(
-            "The interviewer reads your draft each time you click outside the box "
-            "(or press Ctrl+Enter)."
         )
     else:
         st.button(
@@ -344,30 +395,58 @@ with st.expander("Answer out loud (record, transcribe, edit)", icon=":material/m
             help="Off by default: the audio is used for the transcript and then dropped.",
         )
 
-draft = st.text_area(
-    "Your answer",
+edit_from = state.get(EDIT_FROM)
+old = None
+if edit_from is not None:
+    try:
+        old = attempts.get_attempt(frame.db, frame.user, int(edit_from))
+    except CoachError:
+        state[EDIT_FROM] = None
+    if old is not None and old.prompt_id != prompt.id:
+        old = None
+
+box, beside = st.columns([3, 2]) if old is not None and old.report is not None else (st, None)
+draft = box.text_area(
+    ANSWER_LABEL,
     key=ANSWER_KEY,
     height=300,
     placeholder="Answer as you would out loud: who is it for, what hurts, how you'd measure "
     "success, then the solution and how you'd know the AI's output is good.",
     on_change=_save_draft,
 )
-state[DRAFTS][prompt.id] = draft or ""
+if beside is not None and old is not None and old.report is not None:
+    with beside.container(border=True):
+        st.markdown(f"**Flags on your previous try** ({old.report.overall}/100)")
+        for number, flag in enumerate(ordered_flags(old.report.flags), start=1):
+            title, _ = rule_text(flag.id)
+            st.markdown(f"{number}. **{md_escape(title)}**: {md_escape(flag.message)}")
+        if not old.report.flags:
+            st.caption("No red flags last time.")
 words = len((draft or "").split())
-st.caption(f"{words} words · about {format_duration(round(words / 2.5))} spoken")
+saved = " · draft saved" if state[DRAFTS].get(prompt.id, "").strip() else ""
+st.caption(f"{words} words · about {format_duration(round(words / 2.5))} spoken{saved}")
 typed_filler_stats(draft or "")
 
+with st.expander(
+    "Rate yourself before the feedback (optional)", icon=":material/self_improvement:"
+):
+    st.caption(
+        "One click per dimension, or skip it. Feedback shows your rating beside the coach's, "
+        "and Progress tracks how the gap closes."
+    )
+    for name, label in DIMENSION_LABELS.items():
+        st.segmented_control(
+            label,
+            list(RATING_CHOICES),
+            format_func=RATING_CHOICES.__getitem__,
+            key=f"{RATING_PREFIX}{name}",
+        )
+
+if st.button("Submit for feedback", key="practice_submit", type="primary"):
+    _submit(prompt)
 if (problem := state.pop(ERROR_KEY, None)) is not None:
     kind, message = problem
     (st.warning if kind == "warning" else st.error)(message)
-
-st.button(
-    "Submit for feedback",
-    key="practice_submit",
-    type="primary",
-    on_click=_submit,
-    args=(prompt.id,),
-)
 
 try:
     previous = attempts.list_attempts(frame.db, frame.user, prompt_id=prompt.id, limit=1)

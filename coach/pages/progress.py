@@ -1,4 +1,7 @@
-"""Progress: scores over time, dimension trends, flags per week, readiness, history and export."""
+"""Progress: scores over time, dimension trends, red-flag rates, readiness, history and export.
+
+The data is shaped in ``coach.services.progress``; this page only draws it.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +9,26 @@ import pandas as pd
 import streamlit as st
 
 from coach.services import attempts, demo, judge, progress
-from coach.ui.charts import category_heatmap, dimension_trends, flags_per_week, score_over_time
-from coach.ui.frame import current_frame
-from coach.ui.labels import LEVEL_LABELS, LEVELS, STATUS_LABELS
-from coach.ui.state import (
-    ALL,
-    PRACTICE_PAGE,
-    flash,
-    level_choice,
-    memo,
-    open_feedback,
-    show_flash,
+from coach.ui.charts import (
+    calibration_chart,
+    category_heatmap,
+    dimension_trends,
+    flag_rate_chart,
+    score_over_time,
 )
-from coach.ui.widgets import confirm_action, export_buttons
+from coach.ui.frame import current_frame
+from coach.ui.labels import LEVEL_LABELS, LEVELS, STATUS_LABELS, level_label
+from coach.ui.pickers import filter_row, picked_row
+from coach.ui.state import ALL, PRACTICE_PAGE, flash, level_choice, open_feedback, show_flash
+from coach.ui.widgets import confirm_action, export_buttons, md_escape, rule_text
 
 PICK_KEY = "progress_pick"
-LAST_ROWS_KEY = "_progress_table_rows"
 CONFIRM_KEY = "_progress_confirm_delete"
 PICKER_LIMIT = 200
 
 frame = current_frame()
 state = st.session_state
+titles = {category.slug: category.title for category in frame.bank.categories}
 
 st.title("Progress")
 show_flash()
@@ -52,6 +54,35 @@ if table.empty:
         st.rerun()
     st.stop()
 
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _figures(_data: progress.ProgressData, user_id: int, digest: int, heat_titles: tuple) -> tuple:
+    """Build the charts that do not depend on a widget, once per user and data digest.
+
+    cache_resource, not cache_data: cache_data unpickles a copy of every figure on each hit,
+    which with 5,000 points cost more than building them; drawing never mutates a figure.
+    """
+    titles = dict(heat_titles)
+    return (
+        score_over_time(progress.rolling_average(_data)),
+        dimension_trends(_data.attempts),
+        category_heatmap(progress.category_heatmap(_data, list(titles)), titles),
+    )
+
+
+def _digest(data: progress.ProgressData) -> int:
+    # What identifies the data cheaply: row count, newest attempt, sum of scores and flags.
+    frame = data.attempts
+    return hash(
+        (
+            len(frame),
+            int(frame["id"].max()),
+            float(frame["overall"].sum()),
+            int(data.flags_per_week["count"].sum()) if not data.flags_per_week.empty else 0,
+        )
+    )
+
+
 # --- headline numbers --------------------------------------------------------------------------
 totals = data.totals
 metrics = st.columns(4)
@@ -64,69 +95,67 @@ metrics[3].metric(
     "Average score", "—" if totals.average is None else f"{totals.average:.0f}", border=True
 )
 if bool(table["is_demo"].any()):
-    st.caption("Includes demo attempts (marked “demo” in the table).")
+    st.caption("Includes demo attempts (marked “Demo” in the table).")
 
 # --- charts ------------------------------------------------------------------------------------
 if not (table["status"] == "scored").any():
     st.warning("None of your attempts is scored yet; open one below and retry scoring.")
 else:
-    # Building the four figures is most of this page's time: redo it only when the data moved.
-    fingerprint = (
-        int(pd.util.hash_pandas_object(table, index=False).sum()),
-        int(pd.util.hash_pandas_object(data.flags_per_week, index=False).sum()),
+    overall, trends, heat = _figures(data, frame.user.user_id, _digest(data), tuple(titles.items()))
+    left, right = st.columns(2)
+    left.plotly_chart(overall, key="progress_overall_chart")
+    right.plotly_chart(trends, key="progress_dimension_chart")
+    left, right = st.columns(2)
+    with left:
+        rates = progress.flag_rates(data)
+        if rates.empty:
+            st.caption("No red flags so far.")
+        else:
+            order = (
+                rates.groupby("flag_id")["rate"].sum().sort_values(ascending=False).index.tolist()
+            )
+            flag_id = st.selectbox(
+                "Red flag",
+                order,
+                format_func=lambda flag: rule_text(flag)[0],
+                key="progress_flag",
+            )
+            st.plotly_chart(
+                flag_rate_chart(rates, flag_id, rule_text(flag_id)[0]), key="progress_flags_chart"
+            )
+    right.plotly_chart(heat, key="progress_heatmap")
+
+# --- calibration -------------------------------------------------------------------------------
+gap = progress.calibration_gap(frame.db, frame.user, data)
+if not gap.empty:
+    st.subheader("Self-rating vs the coach")
+    latest = gap.iloc[-1]
+    direction = "above" if latest["gap"] > 0 else "below" if latest["gap"] < 0 else "level with"
+    st.caption(
+        f"Latest week: you rated yourself {abs(latest['gap']):.0f} points {direction} the coach "
+        "(0 means calibrated)."
     )
-    figures = memo(
-        "progress_figures",
-        fingerprint,
-        lambda: (
-            score_over_time(progress.rolling_average(data)),
-            dimension_trends(table),
-            flags_per_week(data.flags_per_week),
-            category_heatmap(progress.category_heatmap(data)),
-        ),
-    )
-    keys = (
-        "progress_overall_chart",
-        "progress_dimension_chart",
-        "progress_flags_chart",
-        "progress_heatmap",
-    )
-    for column, figure, key in zip(st.columns(2) + st.columns(2), figures, keys, strict=True):
-        column.plotly_chart(figure, key=key)
+    st.plotly_chart(calibration_chart(gap), key="progress_calibration")
 
 # --- readiness ---------------------------------------------------------------------------------
 st.subheader("Readiness by category")
 level = level_choice("progress_level", LEVELS, LEVEL_LABELS)
 readiness = progress.readiness(data, level=level)
 if readiness:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Category": [item.category for item in readiness],
-                "Ready": [item.ready for item in readiness],
-                "Last scores": [
-                    ", ".join(str(score) for score in item.last_scores) for item in readiness
-                ],
-                "Open errors": [", ".join(item.error_flags) for item in readiness],
-                "Why": [item.reason for item in readiness],
-            }
-        ),
-        hide_index=True,
-        key="progress_readiness",
-        height=38 + 35 * len(readiness),
-    )
+    for item in readiness:
+        text = md_escape(item.verdict(titles.get(item.category, item.category), level_label(level)))
+        (st.success if item.ready else st.info)(
+            text, icon=":material/check_circle:" if item.ready else ":material/pending:"
+        )
 else:
     st.caption("No scored attempts at this level yet.")
 
 # --- history -----------------------------------------------------------------------------------
 st.subheader("Your attempts")
-filters = st.columns([2, 2, 1], vertical_alignment="bottom")
-categories = sorted(table["category"].dropna().unique())
-category = filters[0].selectbox(
-    "Category",
-    [ALL, *categories],
-    format_func=lambda c: "All" if c == ALL else c,
-    key="progress_filter_category",
+practised = sorted(table["category"].dropna().unique())
+filters = st.columns([3, 2, 1], vertical_alignment="bottom")
+chosen = filter_row(
+    "progress", frame.bank, fields=("category",), categories=practised, container=filters[0]
 )
 status = filters[1].selectbox(
     "Status",
@@ -135,48 +164,27 @@ status = filters[1].selectbox(
     key="progress_filter_status",
 )
 include_demo = filters[2].toggle("Show demo", value=True, key="progress_show_demo")
-
-view = table.sort_values("submitted_at", ascending=False)
-if category != ALL:
-    view = view[view["category"] == category]
-if status != ALL:
-    view = view[view["status"] == status]
-if not include_demo:
-    view = view[~view["is_demo"].astype(bool)]
-ids = [int(value) for value in view["id"]]
-
-shown = pd.DataFrame(
-    {
-        "id": view["id"].astype(int),
-        "submitted": pd.to_datetime(view["submitted_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M"),
-        "prompt": view["prompt_id"],
-        "category": view["category"],
-        "score": view["overall"],
-        "grade": view["grade"],
-        "level": view["level"],
-        "status": view["status"].map(lambda s: STATUS_LABELS.get(s, s)),
-        "demo": view["is_demo"].astype(bool),
-    }
+shown = progress.attempts_table(
+    data,
+    category_titles=titles,
+    category=chosen.category,
+    status=None if status == ALL else status,
+    include_demo=include_demo,
 )
-
-
+ids = [int(value) for value in shown["id"]]
 event = st.dataframe(
-    shown,
+    shown.drop(columns=["id"]),
     hide_index=True,
     key="progress_table",
     on_select="rerun",
     selection_mode="single-row",
+    column_config={"Submitted": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     height=min(38 + 35 * len(shown), 400),
 )
 if not ids:
     st.caption("No attempt matches these filters.")
     st.stop()
-
-# A newly clicked row picks its attempt; the picker below stays free to choose another.
-clicked = list(event.selection.rows)
-if clicked and clicked != state.get(LAST_ROWS_KEY) and clicked[0] < len(ids):
-    state[PICK_KEY] = ids[clicked[0]]
-state[LAST_ROWS_KEY] = clicked
+picked_row(event, ids, pick_key=PICK_KEY)
 
 # The picker lists the newest attempts; older ones are picked by clicking their table row.
 choices = ids[:PICKER_LIMIT]
@@ -186,21 +194,21 @@ if state.get(PICK_KEY) not in choices:
     state[PICK_KEY] = choices[0]
 rows = shown.set_index("id").loc[choices]
 labels = {
-    int(attempt_id): f"#{attempt_id} · {row.submitted} · {row.prompt} · "
-    + ("not scored" if pd.isna(row.score) else f"{int(row.score)}/100")
+    int(attempt_id): f"#{attempt_id} · {row.Submitted:%Y-%m-%d %H:%M} · {row.Category} · "
+    + ("not scored" if pd.isna(row.Score) else f"{int(row.Score)}/100")
     for attempt_id, row in zip(rows.index, rows.itertuples(), strict=True)
 }
 pick_col, open_col, delete_col = st.columns([4, 1, 1], vertical_alignment="bottom")
-chosen = pick_col.selectbox(
+picked = pick_col.selectbox(
     "Attempt (newest first; click a row above for any other)",
     choices,
     format_func=labels.__getitem__,
     key=PICK_KEY,
 )
 if open_col.button("Open feedback", key="progress_open", width="stretch"):
-    open_feedback(chosen)
+    open_feedback(picked)
 if delete_col.button("Delete…", key="progress_delete", width="stretch"):
-    state[CONFIRM_KEY] = chosen
+    state[CONFIRM_KEY] = picked
 
 pending = state.get(CONFIRM_KEY)
 

@@ -1,4 +1,4 @@
-"""Question bank: browse and search prompts, read their coaching material, practise one."""
+"""Question bank: browse and search prompts, see what you practised, read the coaching material."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import streamlit as st
 from coach.services import selection
 from coach.ui.frame import current_frame
 from coach.ui.labels import DIFFICULTY_LABELS, element_label, format_duration
-from coach.ui.state import ALL, ANY_DIFFICULTY, none_if_all, practise, sticky
+from coach.ui.pickers import filter_row, picked_row
+from coach.ui.state import practise
 from coach.ui.widgets import md_escape, prompt_material
 
 PICK_KEY = "bank_prompt"
-LAST_ROWS_KEY = "_bank_table_rows"
 
 frame = current_frame()
 bank = frame.bank
@@ -28,57 +28,41 @@ with st.expander("What each category probes"):
             f"**{md_escape(category.title)}** ({category.count}): {md_escape(category.description)}"
         )
 
-for widget_key, default in (
-    ("bank_category", ALL),
-    ("bank_difficulty", ANY_DIFFICULTY),
-    ("bank_tag", ALL),
-    ("bank_query", ""),
-):
-    sticky(widget_key, default)
-row = st.columns([3, 2, 2, 3])
-category = row[0].selectbox(
-    "Category",
-    [ALL, *categories],
-    format_func=lambda slug: "All categories" if slug == ALL else categories[slug].title,
-    key="bank_category",
-)
-difficulty = row[1].selectbox(
-    "Difficulty",
-    [ANY_DIFFICULTY, 1, 2, 3],
-    format_func=lambda level: "Any" if level == ANY_DIFFICULTY else DIFFICULTY_LABELS[level],
-    key="bank_difficulty",
-)
-tag = row[2].selectbox(
-    "Tag", [ALL, *bank.tags], format_func=lambda t: "Any tag" if t == ALL else t, key="bank_tag"
-)
-query = row[3].text_input("Search", key="bank_query", placeholder="words in the prompt or tags")
-
+with st.expander("Filter prompts", icon=":material/filter_list:", expanded=True):
+    chosen = filter_row("bank", bank)
 matches = selection.find_prompts(
     bank,
-    category=none_if_all(category),
-    difficulty=none_if_all(difficulty),
-    tag=none_if_all(tag),
-    query=query.strip() or None,
+    category=chosen.category,
+    difficulty=chosen.difficulty,
+    tag=chosen.tag,
+    query=chosen.query,
 )
 if not matches:
     st.info("No prompt matches these filters. Clear a filter or try another word.")
     st.stop()
 
 ids = [prompt.id for prompt in matches]
+practised = selection.practice_by_prompt(frame.db, frame.user)
+
+
+def _title(slug: str) -> str:
+    return categories[slug].title if slug in categories else slug
 
 
 event = st.dataframe(
     pd.DataFrame(
         {
-            "prompt": [prompt.text for prompt in matches],
-            "category": [
-                categories[p.category].title if p.category in categories else p.category
-                for p in matches
+            "Prompt": [prompt.text for prompt in matches],
+            "Category": [_title(p.category) for p in matches],
+            "Difficulty": [DIFFICULTY_LABELS[p.difficulty] for p in matches],
+            "Time": [format_duration(p.time_limit_s) for p in matches],
+            "Expects": [", ".join(element_label(name) for name in p.expects) for p in matches],
+            "Practised": [practised[p.id].attempts if p.id in practised else 0 for p in matches],
+            "Best score": [practised[p.id].best if p.id in practised else None for p in matches],
+            "Last practised": [
+                practised[p.id].last if p.id in practised else None for p in matches
             ],
-            "difficulty": [prompt.difficulty for prompt in matches],
-            "time": [format_duration(prompt.time_limit_s) for prompt in matches],
-            "expects": [", ".join(prompt.expects) for prompt in matches],
-            "tags": [", ".join(prompt.tags) for prompt in matches],
+            "Tags": [", ".join(prompt.tags) for prompt in matches],
             "id": ids,
         }
     ),
@@ -86,33 +70,46 @@ event = st.dataframe(
     key="bank_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config={"prompt": st.column_config.TextColumn(width="large")},
+    column_order=(
+        "Prompt",
+        "Category",
+        "Difficulty",
+        "Practised",
+        "Best score",
+        "Last practised",
+        "Expects",
+        "Time",
+        "Tags",
+    ),
+    column_config={
+        "Prompt": st.column_config.TextColumn(width="large", help="Click a row for the full text"),
+        "Last practised": st.column_config.DatetimeColumn(format="D MMM YYYY"),
+    },
     height=min(38 + 35 * len(matches), 420),
 )
-
-# A newly clicked row picks its prompt; the picker below stays free to choose another.
-clicked = list(event.selection.rows)
-if clicked and clicked != state.get(LAST_ROWS_KEY) and clicked[0] < len(ids):
-    state[PICK_KEY] = ids[clicked[0]]
-state[LAST_ROWS_KEY] = clicked
+picked_row(event, ids, pick_key=PICK_KEY)
 if state.get(PICK_KEY) not in ids:
     state[PICK_KEY] = ids[0]
 chosen_id = st.selectbox(
     f"Details ({len(matches)} match; or click a row above)",
     ids,
-    format_func=lambda prompt_id: f"{bank.get(prompt_id).text[:110]}  ·  {prompt_id}",
+    format_func=lambda prompt_id: bank.get(prompt_id).text[:110],
     key=PICK_KEY,
 )
 prompt = bank.get(chosen_id)
 
 with st.container(border=True):
-    category_title = (
-        categories[prompt.category].title if prompt.category in categories else prompt.category
+    history = practised.get(prompt.id)
+    done = (
+        f" · practised {history.attempts}×, best {history.best}/100"
+        if history and history.best is not None
+        else " · not practised yet"
     )
     st.caption(
-        f"{md_escape(category_title)} · difficulty {DIFFICULTY_LABELS[prompt.difficulty]} · "
+        f"{md_escape(_title(prompt.category))} · "
+        f"difficulty {DIFFICULTY_LABELS[prompt.difficulty]} · "
         f"suggested time {format_duration(prompt.time_limit_s)} · "
-        f"tags: {', '.join(prompt.tags)} · id `{prompt.id}`"
+        f"tags: {', '.join(prompt.tags)}{done}"
     )
     st.markdown(f"#### {md_escape(prompt.text)}")
     st.markdown(

@@ -11,23 +11,35 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 import scoring
 from coach.db import repositories as repo
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, MODES, Attempt, AttemptFlag
-from coach.errors import AttemptNotFoundError, EmptyAnswerError
+from coach.db.models import (
+    DIMENSION_COLUMNS,
+    MODES,
+    Attempt,
+    AttemptFlag,
+    FlagDispute,
+    SelfRating,
+)
+from coach.errors import (
+    AnswerTooLongError,
+    AttemptNotFoundError,
+    EmptyAnswerError,
+)
 from coach.services import access
 from coach.services.users import UserContext
 from question_bank.selection import HistoryItem
-from scoring import AnswerTooLongError, PromptSpec, Report, analyze
-from scoring.report import ELEMENTS, LEVELS
+from scoring import AnswerTooLongError as EngineTooLongError
+from scoring import PromptSpec, Report, analyze
+from scoring.report import DIMENSIONS, ELEMENTS, LEVELS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from question_bank import Prompt
 
@@ -88,6 +100,23 @@ class AttemptComparison:
     still_missing: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FeedbackView:
+    """Everything the Feedback page shows, read in one go: the attempt, the previous try at the
+    same prompt with what changed, the learner's self-ratings and disputed flags."""
+
+    attempt: AttemptView
+    previous: AttemptView | None
+    comparison: AttemptComparison | None
+    self_ratings: dict[str, int]
+    disputes: dict[tuple[str, int], str]  # (flag id, span start) -> the learner's reason
+
+    @property
+    def duration_s(self) -> int:
+        """Seconds from opening the prompt (or starting the clock) to submitting."""
+        return max(0, round((self.attempt.submitted_at - self.attempt.started_at).total_seconds()))
+
+
 # --- use cases -------------------------------------------------------------------------------
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -102,7 +131,7 @@ def storable_text(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
-def submit_answer(
+def submit(
     db: Database,
     user: UserContext,
     *,
@@ -113,8 +142,10 @@ def submit_answer(
     started_at: datetime,
     submitted_at: datetime | None = None,
     scorer: Callable[[str, PromptSpec, str], Report] | None = None,
-) -> AttemptView:
-    """Store the answer, then score it; the stored attempt survives any scorer failure.
+    self_ratings: Mapping[str, int] | None = None,
+) -> FeedbackView:
+    """Store the answer (and its self-ratings), drop its draft, score it, and return what the
+    Feedback page shows; the stored attempt survives any scorer failure.
 
     ``scorer`` defaults to the rule engine; the LLM judge (``coach.services.judge.Scorer``,
     which falls back to the rules itself) is called only after the commit.
@@ -122,7 +153,7 @@ def submit_answer(
     Raises:
         EmptyAnswerError: the answer is blank (nothing stored).
         AnswerTooLongError: the answer is over ``scoring.MAX_WORDS`` words (nothing stored).
-        ValueError: unknown mode or level, or a naive ``started_at``.
+        ValueError: unknown mode, level or self-rated dimension, or a naive ``started_at``.
     """
     answer = storable_text(answer)
     if not answer.strip():
@@ -131,6 +162,7 @@ def submit_answer(
     if words > scoring.MAX_WORDS:
         raise AnswerTooLongError(words, scoring.MAX_WORDS)
     _check_choices(mode=mode, level=level, started_at=started_at)
+    ratings = _check_ratings(self_ratings or {})
     spec = prompt.to_spec()
     with db.session() as session:
         row = Attempt(
@@ -147,16 +179,98 @@ def submit_answer(
             status="pending",
         )
         session.add(row)
+        session.flush()
+        session.add_all(
+            SelfRating(attempt_id=row.id, user_id=user.user_id, dimension=name, score=score)
+            for name, score in ratings.items()
+        )
+        # The attempt now holds the text: its draft goes in the same commit, never before.
+        repo.delete_draft(session, user_id=user.user_id, prompt_id=prompt.id)
         session.commit()  # Stored first: from here on the answer cannot be lost.
         outcome = run_scorer(row, scorer)
-        if isinstance(outcome, AnswerTooLongError):
+        if isinstance(outcome, EngineTooLongError):
             # The engine counted more words than the pre-check: honour "nothing stored".
             repo.delete_attempts(session, user_id=user.user_id, attempt_id=row.id)
             session.commit()
-            raise outcome
+            raise AnswerTooLongError(outcome.words, outcome.limit) from outcome
         record_outcome(row, outcome)
         session.commit()
-        return to_view(row)
+        return _feedback(session, user, row)
+
+
+def submit_answer(db: Database, user: UserContext, **answer: Any) -> AttemptView:
+    """Store and score an answer (the keywords of :func:`submit`); return only the attempt."""
+    return submit(db, user, **answer).attempt
+
+
+def feedback_view(db: Database, user: UserContext, attempt_id: int) -> FeedbackView:
+    """Return one of the user's attempts with its previous try, the comparison, self-ratings
+    and disputes, in one session; AccessDeniedError for anyone else's (or none)."""
+    with db.session() as session:
+        return _feedback(session, user, _owned(session, user, attempt_id))
+
+
+def _feedback(session: Session, user: UserContext, row: Attempt) -> FeedbackView:
+    view = to_view(row)
+    before = repo.previous_attempt(
+        session, user_id=user.user_id, prompt_id=row.prompt_id, before=row
+    )
+    previous = to_view(before) if before is not None else None
+    stored = set(row.prompt_expects.split(","))
+    expects = [name for name in ELEMENTS if name in stored] or None  # in the engine's order
+    return FeedbackView(
+        attempt=view,
+        previous=previous,
+        comparison=compare(previous, view, expects=expects) if previous is not None else None,
+        self_ratings=repo.self_ratings(session, user_id=user.user_id, attempt_id=row.id),
+        disputes={
+            (dispute.flag_id, dispute.span_start): dispute.reason
+            for dispute in repo.disputes(session, user_id=user.user_id, attempt_id=row.id)
+        },
+    )
+
+
+def dispute_flag(
+    db: Database, user: UserContext, attempt_id: int, *, flag_id: str, span_start: int, reason: str
+) -> None:
+    """Record that the learner disagrees with one flag of their attempt (an edit replaces the
+    reason). AccessDeniedError for another user's attempt; ValueError for a flag it lacks."""
+    with db.session() as session:
+        row = _owned(session, user, attempt_id)
+        if not any(f.flag_id == flag_id and f.span_start == span_start for f in row.flags):
+            raise ValueError(f"attempt {attempt_id} has no flag {flag_id!r} at {span_start}")
+        existing = next(
+            (
+                d
+                for d in repo.disputes(session, user_id=user.user_id, attempt_id=attempt_id)
+                if d.flag_id == flag_id and d.span_start == span_start
+            ),
+            None,
+        )
+        if existing is None:
+            existing = FlagDispute(
+                attempt_id=attempt_id, user_id=user.user_id, flag_id=flag_id, span_start=span_start
+            )
+            session.add(existing)
+        existing.reason = storable_text(reason.strip())[:ERROR_TEXT_LIMIT]
+        session.commit()
+
+
+def withdraw_dispute(
+    db: Database, user: UserContext, attempt_id: int, *, flag_id: str, span_start: int
+) -> None:
+    """Take back a dispute on one flag of the learner's attempt."""
+    with db.session() as session:
+        for dispute in repo.disputes(session, user_id=user.user_id, attempt_id=attempt_id):
+            if dispute.flag_id == flag_id and dispute.span_start == span_start:
+                session.delete(dispute)
+        session.commit()
+
+
+def disputed_rules(db: Database) -> list[tuple[str, int, int]]:
+    """Return (rule id, disputes, learners) over every learner, most disputed first."""
+    with db.session() as session:
+        return [(r.flag_id, int(r.disputes), int(r.learners)) for r in repo.dispute_counts(session)]
 
 
 def retry_scoring(
@@ -402,6 +516,13 @@ def _check_choices(*, mode: str, level: str, started_at: datetime) -> None:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     if started_at.tzinfo is None:
         raise ValueError("started_at must be timezone-aware (e.g. datetime.now(UTC))")
+
+
+def _check_ratings(ratings: Mapping[str, int]) -> dict[str, int]:
+    unknown = sorted(set(ratings) - set(DIMENSIONS))
+    if unknown:
+        raise ValueError(f"unknown dimension(s) {', '.join(unknown)}; use {', '.join(DIMENSIONS)}")
+    return {name: max(0, min(100, int(score))) for name, score in ratings.items()}
 
 
 def _owned(session: Session, user: UserContext, attempt_id: int) -> Attempt:

@@ -28,6 +28,44 @@ PHASES: tuple[tuple[float, str, str], ...] = (
 )
 OVERTIME = ("overtime", "Time is up: land your answer with a one-sentence summary and submit.")
 
+# The phases follow the question type: a story is not asked "who is the user". The type comes
+# from the prompt's bank category for now (the engine will name it itself later).
+QUESTION_TYPES: dict[str, str] = {
+    "behavioral": "story",
+    "stakeholder-leadership": "story",
+    "ai-metrics": "metrics",
+    "execution": "metrics",
+    "ai-evaluation": "evaluation",
+    "responsible-ai": "evaluation",
+}
+TYPE_PHASES: dict[str, tuple[tuple[float, str, str], ...]] = {
+    "product": PHASES,
+    "story": (
+        (0.20, "situation", "Set the scene: where, when, what was at stake."),
+        (0.35, "task", "Say what you had to achieve and why it was hard."),
+        (0.70, "your action", "What did *you* do? Concrete steps, in your own words."),
+        (0.90, "result", "Give the result, with a number if you have one."),
+        (1.00, "reflection", "What did you learn, and what would you do differently?"),
+    ),
+    "metrics": (
+        (0.25, "goal", "Name the user and the goal the metric must reflect."),
+        (0.60, "metrics", "Pick one primary metric and say how it is computed."),
+        (0.85, "guardrails", "Add guardrails and the trade-off you would watch."),
+        (1.00, "wrap-up", "Wrap up: the metric, the guardrail, and when you would act."),
+    ),
+    "evaluation": (
+        (0.25, "what good means", "Who uses the output, and what does a good output look like?"),
+        (0.60, "criteria", "Turn that into criteria and a test set you can score."),
+        (0.85, "ship gate", "Set the ship gate and how you monitor after launch."),
+        (1.00, "wrap-up", "Wrap up: the gate, the monitoring, the fallback when it fails."),
+    ),
+}
+
+
+def question_type(category: str | None) -> str:
+    """Map a bank category to the kind of answer it asks for (product is the default)."""
+    return QUESTION_TYPES.get(category or "", "product")
+
 
 @dataclass(frozen=True, slots=True)
 class Nudge:
@@ -78,9 +116,9 @@ def analyze_draft(prompt: Prompt, draft: str, level: str) -> Report | None:
         return None
 
 
-def phase_for(used: float) -> tuple[str, str]:
-    """Name the phase a well-paced answer would be in at this share of the time limit."""
-    for upper, name, hint in PHASES:
+def phase_for(used: float, kind: str = "product") -> tuple[str, str]:
+    """Name the phase a well-paced answer of this type would be in at this share of the time."""
+    for upper, name, hint in TYPE_PHASES.get(kind, PHASES):
         if used < upper:
             return name, hint
     return OVERTIME
@@ -92,6 +130,7 @@ def phase_nudges(
     elapsed_s: float,
     limit_s: int,
     expects: frozenset[str] | set[str] = frozenset({"who", "why", "metrics"}),
+    category: str | None = None,
 ) -> Coaching:
     """Return the phase and the nudges an interviewer would give at this point of the answer.
 
@@ -100,6 +139,8 @@ def phase_nudges(
         elapsed_s: seconds since the timer started.
         limit_s: the prompt's time limit in seconds (must be positive).
         expects: the elements the prompt expects (``Prompt.expects``).
+        category: the prompt's bank category; it sets the question type and so the phases
+            (a behavioural story is never asked who the user is).
 
     Returns:
         A :class:`Coaching` with the current phase and up to three nudges, most urgent first.
@@ -107,7 +148,8 @@ def phase_nudges(
     if limit_s <= 0:
         raise ValueError("limit_s must be positive")
     used = max(elapsed_s, 0.0) / limit_s
-    phase, hint = phase_for(used)
+    kind = question_type(category)
+    phase, hint = phase_for(used, kind)
     words = report.stats.words if report is not None else 0
     nudges: list[Nudge] = []
 
@@ -123,6 +165,14 @@ def phase_nudges(
             "user is; you can refine later.",
             "warning",
         )
+    if kind == "story":
+        if used >= 0.7 and words and not _present(report, "metrics"):
+            add(
+                "no-result",
+                f"{_pct(used)} of your time is gone: what was the result? Give a number.",
+                "warning",
+            )
+        return _coaching(phase, hint, used, limit_s, elapsed_s, nudges)
     solution_at = _first_at(report, "solution")
     tech_at = _first_at(report, "tech")
     jumped_at = min((at for at in (solution_at, tech_at) if at is not None), default=None)
@@ -166,9 +216,14 @@ def phase_nudges(
             "What happens when the model is wrong? Give a fallback or a human in the loop.",
             "warning",
         )
-    if 0.85 <= used < 1.0 and not nudges:
-        add("wrap-up", "Nearly out of time: summarise and land the answer.", "info")
+    return _coaching(phase, hint, used, limit_s, elapsed_s, nudges)
 
+
+def _coaching(
+    phase: str, hint: str, used: float, limit_s: int, elapsed_s: float, nudges: list[Nudge]
+) -> Coaching:
+    if 0.85 <= used < 1.0 and not nudges:
+        nudges = [Nudge("wrap-up", "Nearly out of time: summarise and land the answer.", "info")]
     rank = {"error": 0, "warning": 1, "info": 2}
     ordered = sorted(nudges, key=lambda nudge: rank[nudge.tone])
     return Coaching(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coach.db import repositories as repo
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, Attempt
+from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute
 from coach.errors import DataImportError
 from coach.services.attempts import AttemptView
 from coach.services.records import attempt_from_record
@@ -42,6 +42,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "grade",
     *DIMENSION_COLUMNS,
     "flag_ids",
+    "disputed_flags",
     "is_demo",
     "scorer_version",
     "error",
@@ -69,6 +70,7 @@ def export_csv(db: Database, user: UserContext) -> bytes:
     with db.session() as session:
         rows = repo.attempts_for_export(session, user_id=user.user_id)
         flags = repo.flag_ids_by_attempt(session, user_id=user.user_id)
+        disputes = repo.disputes_by_attempt(session, user_id=user.user_id)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
@@ -79,6 +81,7 @@ def export_csv(db: Database, user: UserContext) -> bytes:
             values["started_at"] = row.started_at.isoformat()
             values["submitted_at"] = row.submitted_at.isoformat()
             values["flag_ids"] = " ".join(flags.get(row.id, ()))
+            values["disputed_flags"] = " ".join(d.flag_id for d in disputes.get(row.id, ()))
             writer.writerow(_cell(values.get(column)) for column in CSV_COLUMNS)
     return buffer.getvalue().encode("utf-8")
 
@@ -96,12 +99,18 @@ def export_json(db: Database, user: UserContext) -> bytes:
     :func:`import_json` restores."""
     with db.session() as session:
         rows = repo.attempts_for_export(session, user_id=user.user_id)
+        disputes = repo.disputes_by_attempt(session, user_id=user.user_id)
+        ratings: dict[int, dict[str, int]] = {}
+        for attempt_id, dimension, score in repo.self_rating_rows(session, user_id=user.user_id):
+            ratings.setdefault(attempt_id, {})[dimension] = score
         payload = {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "exported_at": datetime.now(UTC).isoformat(),
             "user": {"display_name": user.display_name},
-            "attempts": [_attempt_record(row) for row in rows],
+            "attempts": [
+                {**_attempt_record(row), **_learner_notes(row, ratings, disputes)} for row in rows
+            ],
         }
     return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -123,6 +132,24 @@ def _attempt_record(row: Attempt) -> dict[str, Any]:
         "is_demo": row.is_demo,
         "report": json.loads(row.report) if row.report else None,
         "previous_report": json.loads(row.previous_report) if row.previous_report else None,
+    }
+
+
+def _learner_notes(
+    row: Attempt, ratings: dict[int, dict[str, int]], disputes: dict[int, list[FlagDispute]]
+) -> dict[str, Any]:
+    """What the learner added to an attempt: self-ratings and flags they disagree with."""
+    return {
+        "self_ratings": ratings.get(row.id, {}),
+        "disputes": [
+            {
+                "flag_id": d.flag_id,
+                "span_start": d.span_start,
+                "reason": d.reason,
+                "created_at": d.created_at.isoformat(),
+            }
+            for d in disputes.get(row.id, ())
+        ],
     }
 
 

@@ -64,6 +64,16 @@ class CategoryReadiness:
     last_scores: tuple[int, ...]
     error_flags: tuple[str, ...]
     reason: str
+    level: str = "pm"
+    target: int = 70
+    window: int = 3
+
+    def verdict(self, category_title: str, level_title: str) -> str:
+        """One sentence a learner can act on, e.g. "Ready for AI evaluation at PM level"."""
+        rule = f"last {self.window} answers ≥ {self.target} and no open errors"
+        if self.ready:
+            return f"Ready for {category_title} at {level_title} level: {rule}."
+        return f"Not yet ready for {category_title} at {level_title} level ({rule}): {self.reason}"
 
 
 def load_progress(
@@ -133,12 +143,16 @@ def rolling_average(data: ProgressData, *, window: int = 5) -> pd.DataFrame:
     return scored.reset_index(drop=True)
 
 
-def category_heatmap(data: ProgressData) -> pd.DataFrame:
-    """Return mean dimension scores: one row per category, one column per dimension."""
+def category_heatmap(data: ProgressData, categories: Sequence[str] = ()) -> pd.DataFrame:
+    """Return mean dimension scores: one row per category, one column per dimension; the
+    ``categories`` given get a row of NaN when never practised (shown as "no attempts")."""
     scored = data.attempts.loc[data.attempts["status"] == "scored"]
     if scored.empty:
         return pd.DataFrame(columns=list(DIMENSION_COLUMNS), dtype="float64")
     frame = scored.groupby("category")[list(DIMENSION_COLUMNS)].mean()
+    if categories:
+        extra = [c for c in categories if c not in frame.index]
+        frame = frame.reindex([*frame.index, *extra])
     return frame.round(1)
 
 
@@ -150,7 +164,9 @@ def readiness(
     frame = data.attempts
     scored = frame[(frame["level"] == level) & (frame["status"] == "scored")]
     last_attempts = scored.groupby("category", sort=False).tail(window)
-    errors = data.error_flags[data.error_flags["attempt_id"].isin(last_attempts["id"])]
+    # An error is open while the latest attempt still has it: fixing it there clears it.
+    latest = scored.groupby("category", sort=False).tail(1)
+    errors = data.error_flags[data.error_flags["attempt_id"].isin(latest["id"])]
     errors_by_attempt: dict[int, list[str]] = defaultdict(list)
     for attempt_id, flag_id in zip(errors["attempt_id"], errors["flag_id"], strict=True):
         errors_by_attempt[attempt_id].append(flag_id)
@@ -169,6 +185,9 @@ def readiness(
                 last_scores=scores,
                 error_flags=error_flags,
                 reason=_reason(scores, error_flags, level=level, target=target, window=window),
+                level=level,
+                target=target,
+                window=window,
             )
         )
     return results
@@ -188,5 +207,85 @@ def _reason(
             f"(lowest {min(below)})."
         )
     if error_flags:
-        return f"Scores clear {target}, but red flags remain: {', '.join(error_flags)}."
+        return (
+            f"Scores clear {target}, but your latest answer still has red flags: "
+            f"{', '.join(error_flags)}."
+        )
     return f"The last {window} attempts all scored {target}+ with no red flags."
+
+
+# --- shaping for the page (pages only draw) ---------------------------------------------------
+
+
+def flag_rates(data: ProgressData) -> pd.DataFrame:
+    """Return ``week``, ``flag_id``, ``rate``: the share of that week's scored answers with the
+    flag (0..1), with a 0 for every week the flag did not fire, so lines do not skip weeks."""
+    scored = data.attempts[data.attempts["status"] == "scored"]
+    if scored.empty or data.flags_per_week.empty:
+        return pd.DataFrame({"week": [], "flag_id": [], "rate": []})
+    weeks = scored["submitted_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("W")
+    answers = weeks.dt.start_time.value_counts()
+    answers.index = answers.index.tz_localize("UTC")
+    table = data.flags_per_week.pivot_table(
+        index="week", columns="flag_id", values="count", aggfunc="sum", fill_value=0
+    )
+    table = table.reindex(answers.index.sort_values(), fill_value=0)
+    rates = table.div(answers.reindex(table.index), axis=0).clip(upper=1.0).fillna(0.0)
+    long = rates.rename_axis("week").reset_index().melt(id_vars="week", var_name="flag_id")
+    return long.rename(columns={"value": "rate"})
+
+
+def calibration_gap(db: Database, user: UserContext, data: ProgressData) -> pd.DataFrame:
+    """Return ``week``, ``gap``, ``answers``: the mean of (self-rating - coach score) over the
+    self-rated dimensions of each week's answers. Positive: the learner rates themselves higher
+    than the coach does; a gap shrinking toward 0 is calibration improving."""
+    with db.session() as session:
+        rows = repo.self_rating_rows(session, user_id=user.user_id)
+    if not rows:
+        return pd.DataFrame({"week": [], "gap": [], "answers": []})
+    ratings = _frame(rows, ("id", "dimension", "self"))
+    coach = data.attempts.melt(
+        id_vars=["id", "submitted_at"], value_vars=list(DIMENSION_COLUMNS), var_name="dimension"
+    )
+    merged = ratings.merge(coach, on=["id", "dimension"]).dropna(subset=["value"])
+    if merged.empty:
+        return pd.DataFrame({"week": [], "gap": [], "answers": []})
+    merged["gap"] = merged["self"] - merged["value"]
+    when = merged["submitted_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("W")
+    merged["week"] = when.dt.start_time
+    weekly = merged.groupby("week").agg(gap=("gap", "mean"), answers=("id", "nunique"))
+    return weekly.round(1).reset_index()
+
+
+def attempts_table(
+    data: ProgressData,
+    *,
+    category_titles: dict[str, str],
+    category: str | None = None,
+    status: str | None = None,
+    include_demo: bool = True,
+) -> pd.DataFrame:
+    """Return the attempts table as shown: newest first, readable labels, ``id`` column first."""
+    view = data.attempts.sort_values("submitted_at", ascending=False)
+    if category is not None:
+        view = view[view["category"] == category]
+    if status is not None:
+        view = view[view["status"] == status]
+    if not include_demo:
+        view = view[~view["is_demo"].astype(bool)]
+    return pd.DataFrame(
+        {
+            "id": view["id"].astype(int),
+            "Submitted": view["submitted_at"],  # formatted by the table, not 5,000 strftimes
+            "Prompt": view["prompt_id"],
+            "Category": view["category"].map(lambda c: category_titles.get(c, c)),
+            "Score": view["overall"],
+            "Grade": view["grade"],
+            "Level": view["level"].map(lambda lv: LEVEL_TITLES.get(lv, lv)),
+            "Status": view["status"].str.replace("_", " "),
+            "Demo": view["is_demo"].astype(bool),
+        }
+    )
+
+
+LEVEL_TITLES: dict[str, str] = {"apm": "APM", "pm": "PM", "senior": "Senior PM"}

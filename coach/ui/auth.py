@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from coach.db.database import Database
 from coach.errors import CoachError, SessionEndedError
 from coach.services import accounts
 from coach.services.accounts import SignedIn
+from coach.services.store import Database
 from coach.services.users import UserContext, local_learner
 from coach.settings import Settings, is_loopback
 from coach.ui.widgets import md_escape

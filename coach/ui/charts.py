@@ -23,6 +23,7 @@ from coach.ui.labels import (
 from scoring.report import Report
 
 SOLUTION_FIRST = "solution-first"
+READY_AT = 70  # the readiness bar: the score the readiness verdicts ask for
 Spans = list[tuple[float, float, str]]
 _FONT = {"size": 13}
 _MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
@@ -226,6 +227,29 @@ def score_over_time(rolling: pd.DataFrame, *, window: int = 5) -> go.Figure:
             "height": 340,
             "legend": _LEGEND_TOP,
             "yaxis": {"range": [0, 105]},
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": READY_AT,
+                    "y1": READY_AT,
+                    "line": {"color": "#15803d", "width": 2, "dash": "dash"},
+                }
+            ],
+            "annotations": [
+                {
+                    "xref": "paper",
+                    "x": 0,
+                    "y": READY_AT,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "text": f"interview-ready ({READY_AT})",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#15803d"},
+                }
+            ],
         },
     )
 
@@ -264,43 +288,60 @@ def dimension_trends(attempts: pd.DataFrame) -> go.Figure:
     )
 
 
-def flags_per_week(frame: pd.DataFrame, *, top: int = 6) -> go.Figure:
-    """Plot weekly counts of the most frequent flags; solution-first is drawn thicker."""
-    data: list[dict[str, Any]] = []
-    if not frame.empty:
-        table = frame.pivot_table(
-            index="week", columns="flag_id", values="count", aggfunc="sum", fill_value=0
-        ).sort_index()
-        weeks = _naive_utc(table.index.to_series())
-        totals = table.sum().sort_values(ascending=False)
-        keep = list(totals.index[:top])
-        if SOLUTION_FIRST in table.columns and SOLUTION_FIRST not in keep:
-            keep.append(SOLUTION_FIRST)
-        for flag_id in keep:
-            data.append(
-                {
-                    "type": "scatter",
-                    "name": flag_id,
-                    "mode": "lines+markers",
-                    "x": weeks,
-                    "y": table[flag_id].to_numpy(),
-                    "line": {"width": 4 if flag_id == SOLUTION_FIRST else 2},
-                    "marker": {"size": 9 if flag_id == SOLUTION_FIRST else 7},
-                }
-            )
+def flag_rate_chart(rates: pd.DataFrame, flag_id: str, title: str) -> go.Figure:
+    """Plot one flag's weekly rate: the share of that week's answers where it fired."""
+    frame = rates[rates["flag_id"] == flag_id].sort_values("week")
     return _figure(
-        data,
+        [
+            {
+                "type": "scatter",
+                "name": title,
+                "mode": "lines+markers",
+                "x": _naive_utc(frame["week"]) if not frame.empty else [],
+                "y": (frame["rate"] * 100).round(0).to_numpy() if not frame.empty else [],
+                "line": {"width": 3, "color": "#b91c1c"},
+                "marker": {"size": 8},
+                "hovertemplate": "week of %{x|%d %b}: %{y}% of answers<extra></extra>",
+            }
+        ],
         {
-            "title": _title("Red flags per week"),
-            "height": 360,
-            "legend": _LEGEND_BELOW,
+            "title": _title(f"“{title}”: share of answers per week"),
+            "height": 340,
             "xaxis": _WEEKLY_AXIS,
-            "yaxis": {"rangemode": "tozero"},
+            "yaxis": {"range": [0, 105], "ticksuffix": "%"},
         },
     )
 
 
-def category_heatmap(table: pd.DataFrame) -> go.Figure:
+def calibration_chart(gap: pd.DataFrame) -> go.Figure:
+    """Plot the weekly gap between the learner's self-rating and the coach (0 = calibrated)."""
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": "Your rating - coach",
+                "x": _naive_utc(gap["week"].dt.tz_localize("UTC")) if not gap.empty else [],
+                "y": gap["gap"].to_numpy() if not gap.empty else [],
+                "marker": {"color": "#7c3aed"},
+                "hovertemplate": "week of %{x|%d %b}: %{y:+.0f} points<extra></extra>",
+            }
+        ],
+        {
+            "title": _title("Self-rating minus the coach's score (0 = calibrated)"),
+            "height": 300,
+            "xaxis": _WEEKLY_AXIS,
+            "yaxis": {"zeroline": True, "zerolinewidth": 2},
+        },
+    )
+
+
+def _cell_text(value: float, empty_row: bool) -> str:
+    if not pd.isna(value):
+        return f"{value:.0f}"
+    return "no attempts" if empty_row else "not assessed"
+
+
+def category_heatmap(table: pd.DataFrame, titles: dict[str, str] | None = None) -> go.Figure:
     """Plot the average score per category and dimension (blank where never assessed).
 
     ``table`` is :func:`coach.services.progress.category_heatmap`'s frame (one row per category,
@@ -315,13 +356,16 @@ def category_heatmap(table: pd.DataFrame) -> go.Figure:
                 "type": "heatmap",
                 "z": values,
                 "x": [dimension_label(name) for name in dimensions],
-                "y": [str(name) for name in table.index],
+                "y": [(titles or {}).get(str(name), str(name)) for name in table.index],
                 "zmin": 0,
                 "zmax": 100,
                 "colorscale": _RED_AMBER_GREEN,
-                "text": [["" if pd.isna(v) else f"{v:.0f}" for v in row] for row in values],
+                # A blank cell says why: that dimension was never assessed in that category.
+                "text": [
+                    [_cell_text(v, all(pd.isna(x) for x in row)) for v in row] for row in values
+                ],
                 "texttemplate": "%{text}",
-                "hovertemplate": "%{y} · %{x}: %{z}<extra></extra>",
+                "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
                 "colorbar": {"thickness": 12},
             }
         )

@@ -14,9 +14,9 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from coach.db.database import Database, open_database
 from coach.errors import CoachError, DatabaseUnavailableError, QuestionBankError
 from coach.services.bank import get_bank
+from coach.services.store import Database, open_store
 from coach.services.users import UserContext
 from coach.settings import Settings, load_settings, mask_url
 from coach.ui.auth import RemoteSingleUserError, SignInNeeded, local_session_user, resolve_user
@@ -63,7 +63,7 @@ def _secrets() -> dict[str, Any]:
 @st.cache_resource(show_spinner="Opening your practice data…")
 def _database(database_url: str, _settings: Settings) -> Database:
     """Open (and migrate) the database once per process and URL."""
-    return open_database(_settings)
+    return open_store(_settings)
 
 
 @st.cache_resource(show_spinner="Loading the question bank…")

@@ -78,17 +78,42 @@ def _mark_open(covering: list[Mark]) -> str:
     )
 
 
-def _badge(mark: Mark) -> str:
-    _, colour = SEVERITY_MARK.get(mark.severity, SEVERITY_MARK["info"])
+def _badge(numbers: Sequence[int], covering: Sequence[Mark]) -> str:
+    worst = min(covering, key=lambda mark: (SEVERITY_RANK.get(mark.severity, 9), mark.number))
+    _, colour = SEVERITY_MARK.get(worst.severity, SEVERITY_MARK["info"])
+    ids = " ".join(dict.fromkeys(mark.flag_id for mark in covering))
+    label = ",".join(str(number) for number in numbers)
     return (
-        f'<sup class="flag-badge" data-flag="{escape(mark.flag_id)}" '
-        f'style="{_BADGE_STYLE.format(colour=colour)}">{mark.number}</sup>'
+        f'<sup class="flag-badge" data-flags="{escape(ids)}" '
+        f'style="{_BADGE_STYLE.format(colour=colour)}">{label}</sup>'
     )
 
 
-def highlight_html(answer: str, marks: Sequence[Mark]) -> str:
-    """Build the answer's HTML with every mark's span wrapped in ``<mark>`` (overlaps merged)."""
+def _badge_ends(
+    marks: Sequence[Mark], sentences: Sequence[tuple[int, int]]
+) -> dict[int, list[Mark]]:
+    """Place one badge per sentence, after the last flagged words in it (a mark outside every
+    sentence gets its own badge)."""
+    by_home: dict[tuple[int, int], list[Mark]] = {}
+    for mark in marks:
+        home = next(
+            ((start, end) for start, end in sentences if start <= mark.start < end),
+            (mark.start, mark.end),
+        )
+        by_home.setdefault(home, []).append(mark)
+    ends: dict[int, list[Mark]] = {}
+    for members in by_home.values():
+        ends.setdefault(max(mark.end for mark in members), []).extend(members)
+    return ends
+
+
+def highlight_html(
+    answer: str, marks: Sequence[Mark], sentences: Sequence[tuple[int, int]] = ()
+) -> str:
+    """Build the answer's HTML with every mark's span wrapped in ``<mark>`` (overlaps merged)
+    and one numbered badge per sentence listing the flags found in it."""
     bounds = sorted({0, len(answer), *(m.start for m in marks), *(m.end for m in marks)})
+    badges = _badge_ends(marks, sentences)
     parts: list[str] = [f'<div class="coach-answer" style="{_BOX_STYLE}">']
     for left, right in pairwise(bounds):
         piece = escape(answer[left:right])
@@ -97,15 +122,18 @@ def highlight_html(answer: str, marks: Sequence[Mark]) -> str:
             parts.append(f"{_mark_open(covering)}{piece}</mark>")
         else:
             parts.append(piece)
-        for mark in sorted(marks, key=lambda item: item.number):
-            if mark.end == right:
-                parts.append(_badge(mark))
+        if right in badges:
+            members = sorted(badges[right], key=lambda mark: mark.number)
+            parts.append(_badge(sorted({mark.number for mark in members}), members))
     if not answer:
         parts.append("<em>(empty answer)</em>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def answer_html(answer: str, flags: Sequence[Flag] = ()) -> str:
-    """Escape the answer and highlight the evidence of each flag (numbered as listed)."""
-    return highlight_html(answer, marks_from_flags(flags, len(answer)))
+def answer_html(
+    answer: str, flags: Sequence[Flag] = (), sentences: Sequence[tuple[int, int]] = ()
+) -> str:
+    """Escape the answer and highlight the evidence of each flag (numbered as listed), with one
+    marker per sentence of ``sentences`` listing its flags."""
+    return highlight_html(answer, marks_from_flags(flags, len(answer)), sentences)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from coach.services.progress import LEVEL_TITLES
+from scoring.report import LEVELS as ENGINE_LEVELS
+
 ELEMENT_LABELS: dict[str, str] = {
     "who": "Who (user)",
     "why": "Why (problem)",
@@ -40,8 +43,8 @@ DIMENSION_LABELS: dict[str, str] = {
     "solution": "Solution",
     "communication": "Communication",
 }
-LEVEL_LABELS: dict[str, str] = {"apm": "APM", "pm": "PM", "senior": "Senior PM"}
-LEVELS: tuple[str, ...] = ("apm", "pm", "senior")
+LEVEL_LABELS: dict[str, str] = LEVEL_TITLES  # one declaration, shared with the services
+LEVELS: tuple[str, ...] = ENGINE_LEVELS
 DIFFICULTY_LABELS: dict[int, str] = {1: "1 · warm-up", 2: "2 · PM", 3: "3 · senior"}
 # Highlight colours chosen for contrast with dark text on both light and dark themes.
 SEVERITY_MARK: dict[str, tuple[str, str]] = {

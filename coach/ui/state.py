@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import streamlit as st
-
-T = TypeVar("T")
 
 PRACTICE_PAGE = "coach/pages/practice.py"
 FEEDBACK_PAGE = "coach/pages/feedback.py"
@@ -27,6 +24,10 @@ TIMER_STARTED = "timer_started"  # prompt id -> aware datetime the timed run sta
 FEEDBACK_ATTEMPT = "feedback_attempt_id"
 INTERVIEW_ID = "interview_id"  # the interview the Interview page shows
 MOCK_ID = "mock_interview_id"  # the mock interview in progress
+ATTEMPT_PARAM = "attempt"  # ?attempt=ID: the address of one attempt's feedback
+EDIT_FROM = "edit_from_attempt"  # attempt id whose answer and flags Practice shows for an edit
+RECOMMENDED = "_practice_reason"  # (prompt id, why it was recommended)
+FEEDBACK_CACHE = "_feedback_view"  # the view submit returned, shown without reading it again
 FLASH = "flash"  # one-shot message shown on the next page drawn: (kind, text)
 ALL = "*"  # "no filter" in a selectbox (None would show as an empty choice once seeded)
 ANY_DIFFICULTY = 0
@@ -43,6 +44,7 @@ def init_state(default_level: str) -> None:
         FEEDBACK_ATTEMPT: None,
         INTERVIEW_ID: None,
         MOCK_ID: None,
+        EDIT_FROM: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -68,18 +70,29 @@ def show_flash() -> None:
 
 
 def open_feedback(attempt_id: int) -> None:
-    """Switch to the Feedback page showing this attempt."""
+    """Switch to the Feedback page at this attempt's own address (``?attempt=ID``)."""
     st.session_state[FEEDBACK_ATTEMPT] = attempt_id
-    st.switch_page(FEEDBACK_PAGE)
+    st.switch_page(FEEDBACK_PAGE, query_params={ATTEMPT_PARAM: str(attempt_id)})
 
 
-def practise(prompt_id: str, *, clear_draft: bool = False) -> None:
-    """Switch to the Practice page with this prompt selected."""
-    st.session_state[SELECTED_PROMPT] = prompt_id
-    if clear_draft:
-        st.session_state[DRAFTS].pop(prompt_id, None)
-        st.session_state[STARTED_AT].pop(prompt_id, None)
-        st.session_state[TIMER_STARTED].pop(prompt_id, None)
+def practise(
+    prompt_id: str,
+    *,
+    draft: str | None = None,
+    edit_from: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Switch to the Practice page with this prompt selected; ``draft`` replaces the text in
+    the box (the caller has stored it), ``edit_from`` shows that attempt's flags beside it."""
+    state = st.session_state
+    state[SELECTED_PROMPT] = prompt_id
+    state[EDIT_FROM] = edit_from
+    state[RECOMMENDED] = (prompt_id, reason) if reason else None
+    if draft is not None:
+        state[DRAFTS][prompt_id] = draft
+        state.pop("_practice_answer_for", None)  # make Practice reload the box from DRAFTS
+        state[STARTED_AT].pop(prompt_id, None)
+        state[TIMER_STARTED].pop(prompt_id, None)
     st.switch_page(PRACTICE_PAGE)
 
 
@@ -120,15 +133,3 @@ def sticky(widget_key: str, default: Any) -> None:
         st.session_state[keep] = st.session_state[widget_key]
     else:
         st.session_state[widget_key] = st.session_state.get(keep, default)
-
-
-def memo(name: str, fingerprint: Hashable, build: Callable[[], T]) -> T:
-    """Reuse what ``build`` returned on an earlier rerun of this session while ``fingerprint``
-    (a cheap digest of its inputs) is unchanged."""
-    key = f"_memo::{name}"
-    cached = st.session_state.get(key)
-    if cached is not None and cached[0] == fingerprint:
-        return cast("T", cached[1])
-    value = build()
-    st.session_state[key] = (fingerprint, value)
-    return value

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.services import data_io
+from coach.services import attempts, data_io
 from coach.ui.highlight import escape
 from coach.ui.labels import (
     DIMENSION_LABELS,
@@ -18,7 +18,7 @@ from coach.ui.labels import (
     element_label,
     level_label,
 )
-from coach.ui.state import flash
+from coach.ui.state import FEEDBACK_CACHE, flash
 from question_bank.schema import Prompt
 from scoring import rule_by_id
 from scoring.report import Flag, Report, Severity
@@ -40,34 +40,77 @@ def rule_text(flag_id: str) -> tuple[str, str]:
     return rule.title, rule.why
 
 
-def score_cards(report: Report, *, delta: int | None = None, key: str = "score") -> None:
-    """Show overall score, grade and level, then one card per dimension (or not assessed)."""
-    top = st.columns(3)
-    top[0].metric(
+_CARD_GRID = (
+    "display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:0.5rem;"
+    "margin:0.25rem 0 0.5rem 0;"
+)
+_CARD = (
+    "border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem;padding:0.4rem 0.6rem;"
+    "line-height:1.3;"
+)
+
+
+def dimension_cards_html(report: Report, self_ratings: dict[str, int] | None = None) -> str:
+    """Build one compact card per dimension: score, the learner's own rating beside it, and the
+    reason in view (escaped). A CSS grid: two cards per row on a phone, five on a desktop."""
+    ratings = self_ratings or {}
+    names = [name for name in DIMENSION_LABELS if name in report.dimensions] + [
+        name for name in report.dimensions if name not in DIMENSION_LABELS
+    ]
+    cards = []
+    for name in names:
+        dimension = report.dimensions[name]
+        score = "not assessed" if dimension.score is None else f"{dimension.score}"
+        mine = (
+            f'<span class="self-rating" style="font-size:0.8rem;opacity:0.75;"> · you said '
+            f"{ratings[name]}</span>"
+            if name in ratings
+            else ""
+        )
+        cards.append(
+            f'<div class="dimension-card" data-dimension="{escape(name)}" style="{_CARD}">'
+            f'<div style="font-size:0.85rem;opacity:0.8;">{escape(dimension_label(name))}</div>'
+            '<div><span style="font-size:1.5rem;font-weight:600;">'
+            f"{escape(score)}</span>{mine}</div>"
+            f'<div class="dimension-reason" style="font-size:0.8rem;opacity:0.85;">'
+            f"{escape(dimension.reason)}</div></div>"
+        )
+    return f'<div class="dimension-cards" style="{_CARD_GRID}">{"".join(cards)}</div>'
+
+
+def score_cards(
+    report: Report, *, delta: int | None = None, self_ratings: dict[str, int] | None = None
+) -> None:
+    """Show overall score and grade, then one compact card per dimension with its reason in
+    view (and the learner's own rating beside the coach's, when given)."""
+    top = st.container(horizontal=True, gap="small")
+    top.metric(
         "Overall score",
         f"{report.overall}/100",
         delta=None if delta is None else f"{delta:+d} vs last try",
         border=True,
+        width=190,
     )
-    top[1].metric("Grade", f"{report.grade}/5", border=True)
-    top[2].metric("Judged at level", level_label(report.level), border=True)
-    names = [name for name in DIMENSION_LABELS if name in report.dimensions] + [
-        name for name in report.dimensions if name not in DIMENSION_LABELS
-    ]
-    columns = st.columns(max(len(names), 1))
-    for column, name in zip(columns, names, strict=False):
-        dimension = report.dimensions[name]
-        column.metric(
-            dimension_label(name),
-            "not assessed" if dimension.score is None else f"{dimension.score}",
-            help=md_escape(dimension.reason) if dimension.reason else None,
-            border=True,
-        )
+    top.metric(
+        "Grade",
+        f"{report.grade}/5",
+        border=True,
+        width=150,
+        help=f"Judged at level {level_label(report.level)}",
+    )
+    st.html(dimension_cards_html(report, self_ratings))
 
 
-def flag_list_html(flags: Sequence[Flag], *, open_first: int = 1) -> str:
+def flag_list_html(
+    flags: Sequence[Flag],
+    *,
+    open_first: int = 1,
+    disputes: dict[tuple[str, int], str] | None = None,
+) -> str:
     """Build the numbered flag list, escaped: a one-line summary per flag (severity, title,
-    message) that opens to the evidence, why it matters and the fix."""
+    message) that opens to the evidence, why it matters and the fix; a flag the learner
+    disputed says so, with their reason."""
+    disputes = disputes or {}
     if not flags:
         return (
             '<div class="coach-flags"><p>No red flags: this answer frames the problem before '
@@ -89,6 +132,13 @@ def flag_list_html(flags: Sequence[Flag], *, open_first: int = 1) -> str:
             f"background:{colour};border-radius:0.65em;font-size:0.8em;font-weight:700;"
             f'margin-right:0.35em;">{number}</span>'
         )
+        disputed = disputes.get((flag.id, flag.start))
+        note = (
+            '<div class="flag-disputed" style="margin:0.15rem 0 0 1.7em;font-size:0.85em;">'
+            f"You disagree{': ' + escape(disputed) if disputed else ''}</div>"
+            if disputed is not None
+            else ""
+        )
         opened = " open" if number <= open_first else ""
         items.append(
             f'<li class="flag-item" data-flag="{escape(flag.id)}" '
@@ -97,8 +147,9 @@ def flag_list_html(flags: Sequence[Flag], *, open_first: int = 1) -> str:
             f"<details{opened}>"
             '<summary style="cursor:pointer;">'
             f'{badge}<b>{escape(title)}</b> <span style="font-size:0.8em;color:{colour};">'
-            f"{escape(severity)} · {escape(flag.id)}</span>"
+            f"{escape(severity)}</span>"
             f'<div style="margin:0.15rem 0 0 1.7em;">{escape(flag.message)}</div>'
+            f"{note}"
             "</summary>"
             '<div style="margin:0.3rem 0 0.2rem 1.7em;">'
             f"{evidence}"
@@ -112,6 +163,47 @@ def flag_list_html(flags: Sequence[Flag], *, open_first: int = 1) -> str:
         '<p style="font-size:0.85em;opacity:0.7;margin-top:0.3rem;">Click a flag for the '
         "evidence, why it matters and the fix.</p>"
     )
+
+
+def dispute_box(
+    db: Any,
+    user: Any,
+    attempt_id: int,
+    flags: Sequence[Flag],
+    disputes: dict[tuple[str, int], str],
+) -> None:
+    """Let the learner mark a flag "I disagree" with a reason (kept, exported, counted)."""
+    with st.expander("I disagree with a flag"):
+        choice = st.selectbox(
+            "Flag",
+            range(len(flags)),
+            format_func=lambda i: f"{i + 1}. {rule_text(flags[i].id)[0]}",
+            key="feedback_dispute_flag",
+        )
+        flag = flags[int(choice)]
+        current = disputes.get((flag.id, flag.start))
+        reason = st.text_input(
+            "Why? (optional)",
+            value=current or "",
+            key=f"feedback_dispute_reason_{flag.id}_{flag.start}",
+            placeholder="e.g. I name the user in the second sentence",
+        )
+        agree, disagree = st.columns(2)
+        if disagree.button("I disagree", key="feedback_dispute_save", icon=":material/thumb_down:"):
+            try:
+                attempts.dispute_flag(
+                    db, user, attempt_id, flag_id=flag.id, span_start=flag.start, reason=reason
+                )
+            except (CoachError, ValueError) as error:
+                st.error(f"Could not save: {error}")
+            else:
+                flash("success", "Saved: you disagree with this flag. Thank you, it is counted.")
+                st.session_state.pop(FEEDBACK_CACHE, None)
+                st.rerun()
+        if current is not None and agree.button("Withdraw", key="feedback_dispute_withdraw"):
+            attempts.withdraw_dispute(db, user, attempt_id, flag_id=flag.id, span_start=flag.start)
+            st.session_state.pop(FEEDBACK_CACHE, None)
+            st.rerun()
 
 
 def _flag_name(flag_id: str) -> str:

@@ -108,6 +108,7 @@ def screenshot(page: Page, name: str) -> Path | None:
 
 def choose_prompt(page: Page, prompt_id: str) -> None:
     """Search by the prompt's id: the first match becomes the selected prompt."""
+    page.get_by_text("Filter prompts").click()  # the filters fold into an expander
     search = page.get_by_label("Search")
     search.fill(prompt_id)
     search.press("Enter")
