@@ -99,9 +99,17 @@ def test_timed_feedback_shows_the_time_against_the_suggestion(services) -> None:
     assert "Timed answer:" in texts(at.info) and "suggested" in texts(at.info)
 
 
-def test_practice_lists_unfinished_drafts(services) -> None:
+def test_practice_reopens_the_latest_draft_and_lists_the_others(services) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from question_bank import load_bank
+
     db, user = services
-    drafts.save_draft(db, user, prompt_id=framing_prompt_id(), text="half an answer")
+    other = next(p.id for p in load_bank().prompts if p.id != framing_prompt_id())
+    now = datetime.now(UTC)
+    drafts.save_draft(db, user, prompt_id=other, text="older draft", now=now - timedelta(hours=1))
+    drafts.save_draft(db, user, prompt_id=framing_prompt_id(), text="latest draft", now=now)
     at = new_app()
+    assert at.text_area(key="practice_answer").value == "latest draft"
     assert any("Unfinished drafts (1)" in e.label for e in at.expander)
     goto(at, PRACTICE)

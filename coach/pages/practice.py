@@ -65,6 +65,8 @@ if not state.get(DRAFTS_LOADED):
     stored = drafts.list_drafts(frame.db, frame.user)
     if stored and stored[0].level in LEVELS:
         state[TARGET_LEVEL] = stored[0].level
+    if stored and state.get(SELECTED_PROMPT) is None and stored[0].prompt_id in bank:
+        state[SELECTED_PROMPT] = stored[0].prompt_id  # back to what the learner was writing
     for saved in stored:
         state[DRAFTS].setdefault(saved.prompt_id, saved.text)
         if saved.started_at is not None:
