@@ -155,6 +155,8 @@ def _score(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     if args.disputed:
         return _disputed_rules()
+    if args.asked:
+        return _asked_questions()
     if args.markdown:
         sys.stdout.write(rules_markdown())
     else:
@@ -186,6 +188,25 @@ def _disputed_rules() -> int:
     return 0
 
 
+def _asked_questions() -> int:
+    from coach.db.database import open_database
+    from coach.services.attempts import question_answers
+    from coach.settings import load_settings
+
+    db = open_database(load_settings())
+    try:
+        counts = question_answers(db)
+    finally:
+        db.close()
+    if not counts:
+        print("no answers to the engine's questions yet")
+        return 0
+    print(f"{'yes':>5}  {'no':>5}  element (yes: the engine's reading was right)")
+    for element, tally in sorted(counts.items()):
+        print(f"{tally['yes']:>5}  {tally['no']:>5}  {element}")
+    return 0
+
+
 def _register_scoring(subparsers: Subparsers) -> None:
     score = subparsers.add_parser(
         "score", help="score an answer (file, - for stdin, or --jsonl batch)"
@@ -207,6 +228,11 @@ def _register_scoring(subparsers: Subparsers) -> None:
         "--disputed",
         action="store_true",
         help="how often learners marked each rule's flag 'I disagree' (a signal for its authors)",
+    )
+    rules.add_argument(
+        "--asked",
+        action="store_true",
+        help="how learners answered the engine's 'is this who it is for?' questions",
     )
     rules.set_defaults(handler=_rules)
 

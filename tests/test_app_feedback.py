@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.services import attempts, drafts
+from question_bank import load_bank
 from tests.test_app_support import (
     FEEDBACK,
     ML_FIRST,
@@ -113,3 +114,34 @@ def test_practice_reopens_the_latest_draft_and_lists_the_others(services) -> Non
     assert at.text_area(key="practice_answer").value == "latest draft"
     assert any("Unfinished drafts (1)" in e.label for e in at.expander)
     goto(at, PRACTICE)
+
+
+def test_the_coach_asks_where_unsure_and_the_answer_recomputes_the_feedback(services) -> None:
+    from tests.test_services_attempts import UNSURE_ANSWER
+
+    db, user = services
+    design = next(p.id for p in load_bank().prompts if p.category == "ai-product-design")
+    at = submit(new_app(), UNSURE_ANSWER, prompt_id=design)
+    assert_clean(at)
+    assert "The coach is not sure: you decide" in texts(at.subheader)
+    assert "Is “courier” who this is for?" in texts(at.markdown)
+    at.button(key="feedback_question_yes_who").click().run()
+    assert_clean(at)
+    report = attempts.list_attempts(db, user)[0]
+    stored = attempts.get_attempt(db, user, report.id).report
+    assert stored is not None and stored.coverage["who"].present
+    assert "Is “courier” who this is for?" not in texts(at.markdown)
+
+
+def test_flags_worth_checking_are_shown_apart(services) -> None:
+    from tests.test_services_attempts import UNSURE_ANSWER
+
+    design = next(p.id for p in load_bank().prompts if p.category == "ai-product-design")
+    at = submit(new_app(), UNSURE_ANSWER, prompt_id=design)
+    db, user = services
+    report = attempts.get_attempt(db, user, attempts.list_attempts(db, user)[0].id).report
+    assert report is not None
+    unsure = [f for f in report.flags if f.tentative]
+    assert unsure, "this answer has a flag the engine is unsure of"
+    labels = [e.label for e in at.expander]
+    assert f"Worth checking ({len(unsure)})" in labels

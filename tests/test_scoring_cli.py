@@ -245,3 +245,12 @@ def test_utf8_text_from_stdin_bytes_is_still_scored(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
     assert main(["score", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stats"]["words"] > 10
+
+
+def test_rules_asked_counts_the_learners_answers(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+    assert main(["rules", "--asked"]) == 0
+    assert "no answers to the engine's questions yet" in capsys.readouterr().out

@@ -296,6 +296,11 @@ def _not_practised_by_me(db: Database, me: UserContext, v: Victim, b: Bank) -> N
 
 ATTEMPTS.update(
     {
+        "attempts.answer_question": _refused(
+            lambda db, me, v, b: attempts.answer_question(
+                db, me, v.attempt_id, element="who", answer=True
+            )
+        ),
         "attempts.feedback_view": _refused(
             lambda db, me, v, b: attempts.feedback_view(db, me, v.attempt_id)
         ),

@@ -347,3 +347,46 @@ def test_a_flag_worth_checking_is_shown_but_not_counted(
         stored = attempts.parse_report(session.get(Attempt, view.id).report)
     assert stored is not None
     assert [(f.id, f.tentative) for f in stored.flags] == [(unsure_id, True)]
+
+
+UNSURE_ANSWER = (
+    "We would predict courier availability with a gradient-boosted model trained on historical "
+    "orders, weather and time of day, and show an honest ETA band instead of a single number. "
+    "The restaurant dashboard would get a prep-time nudge. Success is the on-time rate within "
+    "the promised band, with cancellations as a guardrail. Offline we backtest the ETA model on "
+    "last quarter, online we A/B test against the current estimate, and when the model is "
+    "unsure it widens the band rather than guessing."
+)
+
+
+def _design_prompt(bank) -> Prompt:
+    return next(p for p in bank.prompts if p.category == "ai-product-design")
+
+
+def test_the_learners_answer_to_a_question_settles_the_verdict_and_survives_rescoring(
+    db: Database, user: UserContext, bank
+) -> None:
+    from coach.services import rescore
+
+    view = _submit(db, user, _design_prompt(bank), UNSURE_ANSWER)
+    assert view.report is not None
+    (asked,) = [q for q in view.report.questions if q.element == "who"]
+    assert "missing-user" in view.report.flag_ids()
+    settled = attempts.answer_question(db, user, view.id, element="who", answer=True)
+    report = settled.attempt.report
+    assert report is not None and report.coverage["who"].present
+    assert report.coverage["who"].evidence[0].text == asked.quote
+    assert "missing-user" not in report.flag_ids()
+    assert not [q for q in report.questions if q.element == "who"]
+    rescore.rescore_attempts(db, only_outdated=False, user=user)
+    again = attempts.get_attempt(db, user, view.id).report
+    assert again is not None and again.coverage["who"].present
+    assert attempts.question_answers(db) == {"who": {"yes": 1, "no": 0}}
+
+
+def test_a_question_the_report_does_not_ask_is_refused(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    view = _submit(db, user, prompt, STRONG_ANSWER)
+    with pytest.raises(ValueError, match="no question about 'tech'"):
+        attempts.answer_question(db, user, view.id, element="tech", answer=True)

@@ -160,6 +160,9 @@ class Attempt(Base):
     scorer_name: Mapped[str | None] = mapped_column(String(16))
     llm_tokens: Mapped[int | None] = mapped_column(Integer)
     llm_cost_usd: Mapped[float | None] = mapped_column(Float)
+    # The learner's answers to the engine's questions, by element (JSON): they settle those
+    # verdicts in every later rescore.
+    confirmations: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(back_populates="attempts")
     flags: Mapped[list[AttemptFlag]] = relationship(

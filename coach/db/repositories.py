@@ -508,6 +508,13 @@ def disputes_by_attempt(session: Session, *, user_id: int) -> dict[int, list[Fla
     return dict(grouped)
 
 
+def stored_confirmations(session: Session) -> Sequence[str]:
+    """Return every attempt's stored answers to the engine's questions (JSON texts)."""
+    return session.scalars(
+        select(Attempt.confirmations).where(Attempt.confirmations.is_not(None))
+    ).all()
+
+
 def dispute_counts(session: Session) -> Sequence[Row[Any]]:
     """Return (flag_id, disputes, learners) over every user: a signal for the rules' authors."""
     return session.execute(

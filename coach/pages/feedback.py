@@ -140,7 +140,9 @@ if view.mode == "timed" and prompt is not None:
         icon=":material/timer:",
     )
 
-flags = ordered_flags(report.flags)
+# Flags the engine is unsure of are shown apart, as "worth checking": they cost no points.
+flags = ordered_flags([flag for flag in report.flags if not flag.tentative])
+unsure = ordered_flags([flag for flag in report.flags if flag.tentative])
 
 
 # --- next steps: one click each -----------------------------------------------------------------
@@ -203,6 +205,50 @@ with flags_col:
     st.html(flag_list_html(flags, disputes=feedback.disputes))
     if flags:
         dispute_box(frame.db, frame.user, view.id, flags, feedback.disputes)
+    if unsure:
+        with st.expander(f"Worth checking ({len(unsure)})", icon=":material/help:"):
+            st.caption(
+                "The coach is often wrong on answers like this one, so these cost no points "
+                "and do not drive recommendations. Check them yourself."
+            )
+            st.html(flag_list_html(unsure, disputes=feedback.disputes))
+
+
+def _settle(element: str, answer: bool) -> None:
+    try:
+        state[FEEDBACK_CACHE] = attempts.answer_question(
+            frame.db, frame.user, view.id, element=element, answer=answer
+        )
+    except (CoachError, ValueError) as error:
+        state["_feedback_question_error"] = str(error)
+
+
+if report.questions:
+    st.subheader("The coach is not sure: you decide")
+    st.caption(
+        "Where the coach cannot tell from the words alone, it asks instead of guessing. Your "
+        "answer is kept with this attempt and the feedback is recomputed."
+    )
+    for question in report.questions:
+        with st.container(border=True):
+            st.markdown(md_escape(question.text))
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes",
+                key=f"feedback_question_yes_{question.element}",
+                icon=":material/check:",
+                on_click=_settle,
+                args=(question.element, True),
+            )
+            no.button(
+                "No",
+                key=f"feedback_question_no_{question.element}",
+                icon=":material/close:",
+                on_click=_settle,
+                args=(question.element, False),
+            )
+    if problem := state.pop("_feedback_question_error", None):
+        st.error(f"Your answer could not be saved: {problem}")
 
 expects = frozenset(prompt.expects if prompt else ())
 st.plotly_chart(

@@ -267,6 +267,24 @@ def withdraw_dispute(
         session.commit()
 
 
+def question_answers(db: Database) -> dict[str, dict[str, int]]:
+    """Per element, how often learners answered the engine's question yes and no (over every
+    user, no text): how often the engine had to ask and how often its doubt was right."""
+    counts: dict[str, dict[str, int]] = {}
+    with db.session() as session:
+        for stored in repo.stored_confirmations(session):
+            try:
+                given = json.loads(stored)
+            except ValueError:
+                continue
+            for element, answer in (given.items() if isinstance(given, dict) else ()):
+                said = answer.get("answer") if isinstance(answer, dict) else None
+                if isinstance(said, bool):
+                    tally = counts.setdefault(element, {"yes": 0, "no": 0})
+                    tally["yes" if said else "no"] += 1
+    return counts
+
+
 def disputed_rules(db: Database) -> list[tuple[str, int, int]]:
     """Return (rule id, disputes, learners) over every learner, most disputed first."""
     with db.session() as session:
@@ -422,14 +440,51 @@ def spec_for(row: Attempt) -> PromptSpec:
 def run_scorer(
     row: Attempt, scorer: Callable[[str, PromptSpec, str], Report] | None = None
 ) -> Report | Exception:
-    """Run the scorer (default: the engine) on a stored attempt; return the report, or the
-    exception it raised."""
+    """Run the scorer (default: the engine, honouring the learner's answers to its questions)
+    on a stored attempt; return the report, or the exception it raised."""
     try:
+        given = confirmations(row)
+        if scorer is None and given:
+            return analyze(row.answer, spec_for(row), row.level, confirmations=given)
         return (scorer or analyze)(row.answer, spec_for(row), row.level)
     except Exception as error:
         # Any scorer bug must leave the answer stored and retryable, never crash the page.
         logger.warning("Scoring attempt %s failed: %s", row.id, error, exc_info=True)
         return error
+
+
+def confirmations(row: Attempt) -> dict[str, Any]:
+    """The learner's stored answers to the engine's questions (none: an empty mapping)."""
+    try:
+        stored = json.loads(row.confirmations) if row.confirmations else {}
+    except ValueError:
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def answer_question(
+    db: Database, user: UserContext, attempt_id: int, *, element: str, answer: bool
+) -> FeedbackView:
+    """Record the learner's yes / no to the report's question about ``element``, rescore the
+    attempt with it, and return the new Feedback view.
+
+    Raises:
+        AttemptNotFoundError: not one of the user's attempts.
+        ValueError: the report asks nothing about ``element``.
+    """
+    with db.session() as session:
+        row = _owned(session, user, attempt_id)
+        report = parse_report(row.report)
+        asked = [q for q in (report.questions if report else ()) if q.element == element]
+        if not asked:
+            raise ValueError(f"attempt {attempt_id} has no question about {element!r}")
+        given = confirmations(row)
+        given[element] = {"answer": answer, "start": asked[0].start, "end": asked[0].end}
+        row.confirmations = json.dumps(given)
+        outcome = run_scorer(row)
+        record_outcome(row, outcome)
+        session.commit()
+        return _feedback(session, user, row)
 
 
 def record_outcome(row: Attempt, outcome: Report | Exception) -> None:
