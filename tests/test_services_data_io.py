@@ -15,10 +15,11 @@ from coach.services import attempts, data_io, progress, rescore
 from coach.services.users import UserContext
 from coach.settings import Settings, load_settings
 from question_bank import Prompt
+from scoring import rule_by_id
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
 
 T0 = datetime(2025, 5, 5, 9, 0, 0, 123456, tzinfo=UTC)
-UNUSUAL = "Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n=SUM(A1) \"quoted\", comma"
+UNUSUAL = 'Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n=SUM(A1) "quoted", comma'
 
 
 def _submit(
@@ -187,27 +188,29 @@ def test_export_csv_has_one_row_per_attempt_and_neutralises_formulas(
 ) -> None:
     text = data_io.export_csv(db, user).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == list(data_io.CSV_COLUMNS)
-    assert [row["answer"] for row in rows] == [
+    assert list(rows[0]) == [data_io.CSV_HEADERS[column] for column in data_io.CSV_COLUMNS]
+    assert "flag_ids" not in rows[0] and "Red flags" in rows[0]  # labels, not ids
+    assert [row["Answer"] for row in rows] == [
         WEAK_ANSWER,
         UNUSUAL,  # Starts with "N": left alone; the "=" inside a cell is harmless.
         STRONG_ANSWER,
         "Scorer was down for this one.",
     ]
-    assert rows[0]["overall"] == str(history[0].report.overall)  # type: ignore[union-attr]
-    assert rows[0]["flag_ids"].split() == history[0].report.flag_ids()  # type: ignore[union-attr]
-    assert rows[3]["status"] == "not_scored"
-    assert rows[3]["overall"] == ""
-    assert rows[3]["error"].startswith("ZeroDivisionError")
-    assert rows[0]["submitted_at"] == "2025-05-05T09:00:00.123456+00:00"
+    assert rows[0]["Overall score"] == str(history[0].report.overall)  # type: ignore[union-attr]
+    titles = [rule_by_id(flag_id).title for flag_id in history[0].report.flag_ids()]  # type: ignore[union-attr]
+    assert rows[0]["Red flags"].split("; ") == titles
+    assert rows[3]["Status"] == "not_scored"
+    assert rows[3]["Overall score"] == ""
+    assert rows[3]["Scoring error"].startswith("ZeroDivisionError")
+    assert rows[0]["Submitted (UTC)"] == "2025-05-05T09:00:00.123456+00:00"
 
 
 def test_export_csv_prefixes_cells_a_spreadsheet_would_run(
     db: Database, user: UserContext, prompt: Prompt
 ) -> None:
-    _submit(db, user, prompt, "=HYPERLINK(\"http://evil\")", T0)
+    _submit(db, user, prompt, '=HYPERLINK("http://evil")', T0)
     rows = list(csv.DictReader(io.StringIO(data_io.export_csv(db, user).decode())))
-    assert rows[0]["answer"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["Answer"] == '\'=HYPERLINK("http://evil")'
 
 
 def test_delete_all_leaves_other_users_alone(
@@ -253,12 +256,14 @@ def test_attempt_markdown_has_prompt_answer_scores_and_flags(
         score = "not assessed" if dimension.score is None else str(dimension.score)
         assert f"| {score} | " in markdown, name
     for flag in report.flags:
-        assert f"### {flag.severity.value.upper()}: `{flag.id}`" in markdown
+        title = rule_by_id(flag.id).title
+        assert f"### {flag.severity.value.upper()}: {title} (`{flag.id}`)" in markdown
         assert flag.message in markdown
         assert f"**Fix:** {flag.fix}" in markdown
         if flag.evidence:
             assert f"> {flag.evidence.splitlines()[0]}" in markdown
-    assert "- Missing: " in markdown and "eval_criteria" in markdown
+    assert "- Missing: " in markdown and "Eval criteria" in markdown
+    assert "eval_criteria" not in markdown  # labels, not ids
     for question in prompt.follow_ups:
         assert f"- {question}" in markdown
     assert f"Scored by {report.scorer.name} {report.scorer.version}" in markdown
@@ -278,8 +283,8 @@ def test_attempt_markdown_without_a_prompt_or_a_score(
 
 HOSTILE = (
     "<script>alert('answer')</script> Nurses lose time.\n"
-    "<img src=x onerror=\"alert(1)\"> [click me](javascript:alert(2)) "
-    "![pic](javascript:alert(3)) <javascript:alert(4)> <a href=\"javascript:alert(5)\">a</a>\n"
+    '<img src=x onerror="alert(1)"> [click me](javascript:alert(2)) '
+    '![pic](javascript:alert(3)) <javascript:alert(4)> <a href="javascript:alert(5)">a</a>\n'
     "[ref]: javascript:alert(6)\n"
     "`<b>code</b>` and \\[escaped](javascript:alert(7)) & more"
 )

@@ -140,6 +140,7 @@ def test_disputes_and_self_ratings_are_exported(
     import json
 
     from coach.services import data_io
+    from scoring import rule_by_id
 
     feedback = _submit(db, user, prompt, WEAK_ANSWER, self_ratings={"framing": 75})
     flag = feedback.attempt.report.flags[0]  # type: ignore[union-attr]
@@ -150,7 +151,8 @@ def test_disputes_and_self_ratings_are_exported(
     assert record["self_ratings"] == {"framing": 75}
     assert [(d["flag_id"], d["reason"]) for d in record["disputes"]] == [(flag.id, "named")]
     header, row = data_io.export_csv(db, user).decode().splitlines()[:2]
-    assert "disputed_flags" in header.split(",") and flag.id in row
+    title = data_io.CSV_HEADERS["disputed_flags"]
+    assert title in header.split(",") and rule_by_id(flag.id).title in row
 
 
 def test_coach_rules_disputed_counts_per_rule(

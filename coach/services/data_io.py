@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,11 @@ from coach.db.database import Database
 from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute
 from coach.errors import DataImportError
 from coach.services.attempts import AttemptView
+from coach.services.explain import ELEMENT_TITLES
 from coach.services.records import attempt_from_record
 from coach.services.users import UserContext
 from coach.settings import Settings, mask_url
-from scoring import Report
+from scoring import Report, rule_by_id
 from scoring.report import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -59,6 +61,40 @@ _DIMENSION_TITLES = {
 }
 
 
+# The CSV is read by people in spreadsheets: headers and flags are labels, not internal ids
+# (the JSON export keeps the ids for re-import).
+CSV_HEADERS: dict[str, str] = {
+    "id": "Attempt",
+    "prompt_id": "Prompt",
+    "category": "Category",
+    "mode": "Mode",
+    "level": "Level",
+    "started_at": "Started (UTC)",
+    "submitted_at": "Submitted (UTC)",
+    "status": "Status",
+    "overall": "Overall score",
+    "grade": "Grade",
+    **_DIMENSION_TITLES,
+    "flag_ids": "Red flags",
+    "disputed_flags": "Flags you disagreed with",
+    "is_demo": "Demo data",
+    "scorer_version": "Scorer version",
+    "error": "Scoring error",
+    "answer": "Answer",
+}
+
+
+def _flag_title(flag_id: str) -> str:
+    try:
+        return rule_by_id(flag_id).title
+    except KeyError:
+        return flag_id  # a retired rule keeps its id
+
+
+def _flag_titles(flag_ids: Iterable[str]) -> str:
+    return "; ".join(_flag_title(flag_id) for flag_id in flag_ids)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     added: int
@@ -73,15 +109,15 @@ def export_csv(db: Database, user: UserContext) -> bytes:
         disputes = repo.disputes_by_attempt(session, user_id=user.user_id)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(CSV_HEADERS.get(column, column) for column in CSV_COLUMNS)
         for row in rows:
             values: dict[str, Any] = {
                 column: getattr(row, column) for column in CSV_COLUMNS if hasattr(row, column)
             }
             values["started_at"] = row.started_at.isoformat()
             values["submitted_at"] = row.submitted_at.isoformat()
-            values["flag_ids"] = " ".join(flags.get(row.id, ()))
-            values["disputed_flags"] = " ".join(d.flag_id for d in disputes.get(row.id, ()))
+            values["flag_ids"] = _flag_titles(flags.get(row.id, ()))
+            values["disputed_flags"] = _flag_titles(d.flag_id for d in disputes.get(row.id, ()))
             writer.writerow(_cell(values.get(column)) for column in CSV_COLUMNS)
     return buffer.getvalue().encode("utf-8")
 
@@ -316,8 +352,8 @@ def _scores(report: Report) -> list[str]:
 
 
 def _coverage(report: Report) -> list[str]:
-    covered = [name for name, item in report.coverage.items() if item.present]
-    missing = [name for name, item in report.coverage.items() if not item.present]
+    covered = [ELEMENT_TITLES.get(n, n) for n, item in report.coverage.items() if item.present]
+    missing = [ELEMENT_TITLES.get(n, n) for n, item in report.coverage.items() if not item.present]
     lines = ["## What the answer covers", ""]
     lines.append(f"- Covered: {', '.join(covered) if covered else 'nothing detected'}")
     lines.append(f"- Missing: {', '.join(missing) if missing else 'nothing'}")
@@ -330,7 +366,8 @@ def _flags(report: Report) -> list[str]:
     lines = ["## Red flags", ""]
     for flag in report.flags:
         shown_id = f"`{flag.id}`" if _SAFE_ID.fullmatch(flag.id) else md_text(flag.id)
-        lines.append(f"### {flag.severity.value.upper()}: {shown_id}")
+        title = md_text(_flag_title(flag.id))
+        lines.append(f"### {flag.severity.value.upper()}: {title} ({shown_id})")
         lines.append("")
         lines.append(md_text(flag.message))
         lines.append("")

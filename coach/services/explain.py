@@ -12,6 +12,17 @@ from dataclasses import dataclass
 from scoring.report import Flag, Report, Severity
 
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+# What the learner reads for each element the engine looks for (pages, charts, exports).
+ELEMENT_TITLES: dict[str, str] = {
+    "who": "Who (user)",
+    "why": "Why (problem)",
+    "metrics": "Metrics",
+    "eval_criteria": "Eval criteria",
+    "solution": "Solution",
+    "tech": "Tech / model",
+    "tradeoffs": "Trade-offs",
+    "risks": "Risks / failure plan",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
+from coach.services.explain import ELEMENT_TITLES
 from coach.services.progress import LEVEL_TITLES
 from scoring.report import LEVELS as ENGINE_LEVELS
 
-ELEMENT_LABELS: dict[str, str] = {
-    "who": "Who (user)",
-    "why": "Why (problem)",
-    "metrics": "Metrics",
-    "eval_criteria": "Eval criteria",
-    "solution": "Solution",
-    "tech": "Tech / model",
-    "tradeoffs": "Trade-offs",
-    "risks": "Risks / failure plan",
-}
+ELEMENT_LABELS: dict[str, str] = ELEMENT_TITLES
 # The order a strong answer usually takes; the timeline reads top to bottom in this order.
 TIMELINE_ORDER: tuple[str, ...] = (
     "who",
