@@ -53,6 +53,8 @@ def running_app(
     }
     env["COACH_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)  # absent in a fresh checkout
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115  (closed below)
     process = subprocess.Popen(
         [

@@ -197,8 +197,10 @@ def _download(page: Page, button_name: str, *, tries: int = 3) -> Path:
     """Click a download button until the file arrives: a click that lands while the page is
     still rerunning (a busy machine) is swallowed by the re-render, so it is clicked again."""
     button = page.get_by_role("button", name=button_name)
-    expect(button).to_be_enabled()
     for attempt in range(1, tries + 1):
+        # A loaded machine can drop the websocket for a while: widgets are disabled until the
+        # page reconnects, so wait for the button to come back before each click.
+        expect(button).to_be_enabled(timeout=60_000)
         try:
             with page.expect_download(timeout=20_000) as download:
                 button.click()
