@@ -17,29 +17,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from benchmarks import rewrites
-from benchmarks.accuracy import CORPUS_DIR, ELEMENT_LABELS, load_split
-from scoring import Coverage, PromptSpec, Report, analyze
-from scoring.order import order_verdicts as engine_order_verdicts
+from benchmarks.accuracy import CORPUS_DIR, LABELS, load_split, predictions
+from scoring import PromptSpec, Report, analyze
 
-ORDER_LABELS = ("solution_first", "tech_before_framing")
-LABELS = ELEMENT_LABELS + ORDER_LABELS
 MAX_FLIP_RATE = 0.03
 MIN_DETECTION_RATE = 0.95
 
 Verdicts = dict[str, bool]
 
 
-def order_verdicts(coverage: Mapping[str, Coverage]) -> Verdicts:
-    """Solution-first and tech-before-framing from element positions (the engine's reading)."""
-    firsts = {name: cover.first_at for name, cover in coverage.items()}
-    verdicts = engine_order_verdicts(firsts)
-    return {label: verdicts[label.replace("_", "-")] for label in ORDER_LABELS}
-
-
-def verdicts(report: Report) -> Verdicts:
-    """The seven verdicts compared with the labels: five elements and two orders."""
-    found = {label: report.coverage[label].present for label in ELEMENT_LABELS}
-    return found | order_verdicts(report.coverage)
+# The seven verdicts compared with the labels, read exactly as the accuracy benchmark reads them.
+verdicts = predictions
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from benchmarks.robustness import (
     Answer,
     Rewrite,
     main,
-    order_verdicts,
     print_examples,
     run_rewrite,
     solution_to_front,
     verdicts,
 )
-from scoring import Coverage, PromptSpec, analyze
+from scoring import PromptSpec, analyze
+from scoring.order import order_verdicts
 
 PROMPT = "Design an AI feature for a home-care agency."
 BULLETS = """Who: home-care nurses who visit eight to ten elderly patients a day
@@ -121,10 +121,6 @@ def test_added_metrics_are_metrics(seed: int) -> None:
     assert judged(rewrites.add_metric(NO_METRIC, seed=seed))["metrics"], sentence
 
 
-def cover(first_at: int | None) -> Coverage:
-    return Coverage(present=first_at is not None, first_at=first_at)
-
-
 @pytest.mark.parametrize(
     ("positions", "expected"),
     [
@@ -138,9 +134,8 @@ def cover(first_at: int | None) -> Coverage:
     ],
 )
 def test_order_verdicts_follow_the_label_definitions(positions, expected) -> None:
-    coverage = {e: cover(positions.get(e)) for e in ("who", "why", "metrics", "tech", "solution")}
-    got = order_verdicts(coverage)
-    assert (got["solution_first"], got["tech_before_framing"]) == expected
+    got = order_verdicts(positions)
+    assert (got["solution-first"], got["tech-before-framing"]) == expected
 
 
 def test_examples_are_never_kept_for_holdout_answers(capsys) -> None:
