@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.support import require_chromium
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     """One headless Chromium per test module."""
-    if not chromium_available():
-        pytest.skip("Chromium is not installed")
+    require_chromium()  # skips locally, fails when CI=true
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

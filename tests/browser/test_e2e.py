@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from question_bank import load_bank
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, chromium_available, running_app
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.browser.support import require_chromium
 from tests.test_app_support import FRAMED, ML_FIRST, framing_prompt_id
 
 pytestmark = pytest.mark.browser
@@ -24,12 +25,7 @@ TIMEOUT_MS = 30_000
 # taken only when asked for.
 SCREENSHOTS = os.environ.get("AIPM_SCREENSHOTS", "").strip() == "1"
 
-if not chromium_available():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} is not installed (apt-get install -y chromium)", allow_module_level=True
-    )
+require_chromium()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402

@@ -4,13 +4,13 @@ fake microphone and transcribed. Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, chromium_available, running_app
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.browser.support import require_chromium
 from tests.fake_openai import FAKE_TRANSCRIPT, FakeOpenAI, running_fake
 from tests.test_app_support import FRAMED, ML_FIRST, framing_prompt_id
 
@@ -20,12 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 30_000
 MIC_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
-if not chromium_available():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} is not installed (apt-get install -y chromium)", allow_module_level=True
-    )
+require_chromium()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
