@@ -107,6 +107,23 @@ def _victim_export(db: Database, victim: Victim) -> bytes:
     return data_io.export_json(db, victim.user)
 
 
+def _submits_own(submit: Callable[..., Any]) -> Refusal:
+    """The intruder submits an answer of their own (with the submit service given)."""
+
+    def call(db: Database, me: UserContext, v: Victim, b: Bank) -> Any:
+        return submit(
+            db,
+            me,
+            prompt=b.prompts[0],
+            answer=STRONG_ANSWER,
+            mode="practice",
+            level="pm",
+            started_at=T0,
+        )
+
+    return call
+
+
 # Each entry: the service function it covers, and how an intruder tries it on the victim.
 ATTEMPTS: dict[str, Refusal] = {
     "attempts.get_attempt": _refused(
@@ -130,17 +147,7 @@ ATTEMPTS: dict[str, Refusal] = {
     "attempts.history_items": _sees_nothing(
         lambda db, me, v, b: attempts.history_items(db, me, include_demo=True)
     ),
-    "attempts.submit_answer": _sees_nothing(
-        lambda db, me, v, b: attempts.submit_answer(
-            db,
-            me,
-            prompt=b.prompts[0],
-            answer=STRONG_ANSWER,
-            mode="practice",
-            level="pm",
-            started_at=T0,
-        )
-    ),
+    "attempts.submit_answer": _sees_nothing(_submits_own(attempts.submit_answer)),
     "data_io.export_json": _sees_nothing(lambda db, me, v, b: data_io.export_json(db, me)),
     "data_io.export_csv": _sees_nothing(lambda db, me, v, b: data_io.export_csv(db, me)),
     # Importing the victim's own export lands in the intruder's data, never in the victim's.
@@ -304,17 +311,7 @@ ATTEMPTS.update(
         "attempts.feedback_view": _refused(
             lambda db, me, v, b: attempts.feedback_view(db, me, v.attempt_id)
         ),
-        "attempts.submit": _sees_nothing(
-            lambda db, me, v, b: attempts.submit(
-                db,
-                me,
-                prompt=b.prompts[0],
-                answer=STRONG_ANSWER,
-                mode="practice",
-                level="pm",
-                started_at=T0,
-            )
-        ),
+        "attempts.submit": _sees_nothing(_submits_own(attempts.submit)),
         "attempts.dispute_flag": _dispute_stays_theirs,
         "attempts.withdraw_dispute": _dispute_stays_theirs,
         "drafts.get_draft": _draft_stays_theirs(
