@@ -137,8 +137,7 @@ def explain(
     answer: str, prompt: PromptSpec | None = None, level: str = "pm"
 ) -> tuple[Report, list[Decision]]:
     """The report plus every candidate the detectors kept or rejected, with the reason."""
-    report = analyze(answer, prompt, level)
-    analysis = analyse_text(answer, prompt or PromptSpec(), level)
+    report, analysis = _report_and_analysis(answer, prompt, level, None)
     return report, analysis.decisions()
 
 
@@ -159,6 +158,16 @@ def analyze(
         UnknownLevelError: ``level`` is not one of apm, pm, senior.
         ScoringError: ``answer`` is not text.
     """
+    return _report_and_analysis(answer, prompt, level, confirmations)[0]
+
+
+def _report_and_analysis(
+    answer: str,
+    prompt: PromptSpec | None,
+    level: str,
+    confirmations: Mapping[str, object] | None,
+) -> tuple[Report, Analysis]:
+    """One pass of the engine: the report, and the analysis behind it (for ``explain``)."""
     if not isinstance(answer, str):
         raise ScoringError(f"an answer must be text, not {type(answer).__name__}")
     if level not in LEVELS:
@@ -197,4 +206,4 @@ def analyze(
         prompt_id=spec.id,
         question_type=spec.question_type,
         questions=asked,
-    )
+    ), analysis
