@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from benchmarks import rewrites
-from benchmarks.accuracy import CORPUS_DIR, LABELS, load_split, predictions
+from benchmarks.accuracy import CORPUS_DIR, LABELS, load_split
 from scoring import PromptSpec, Report, analyze
+from scoring.labels import report_labels
 
 MAX_FLIP_RATE = 0.03
 MIN_DETECTION_RATE = 0.95
@@ -27,7 +28,7 @@ Verdicts = dict[str, bool]
 
 
 # The seven verdicts compared with the labels, read exactly as the accuracy benchmark reads them.
-verdicts = predictions
+verdicts = report_labels
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,11 @@ class AnswerTooLongError(CoachError):
         )
         self.words = words
         self.limit = limit
+
+
+class ReviewInputError(CoachError):
+    """A review, comment, reply or review file is invalid; nothing was stored."""
+
+
+class ReviewLinkError(AccessDeniedError):
+    """A review link is unknown, expired or revoked: the plain message says which."""
