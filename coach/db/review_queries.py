@@ -169,36 +169,27 @@ def queue_rows(
     """Scored attempts (not demo data) of the learners in every cohort where ``reviewer_id``
     holds one of ``reviewer_roles``, with no submitted review yet, oldest first.
 
-    One query: the cohort rule, the "not reviewed yet" test and the flag filter are EXISTS
-    clauses, so an attempt of a learner met in two cohorts still comes once.
+    One query. The learners come from an ``IN (subquery)``, which also keeps a learner met in
+    two cohorts once and lets the planner walk each learner's (user_id, submitted_at) index
+    (a correlated EXISTS made SQLite scan every attempt row, reports included: 0.8 s at
+    18,000 attempts against 7 ms).
     Columns: id, user_id, learner (display name), prompt_id, category, submitted_at, overall,
     has_draft (the reviewer has an unsent review of it).
     """
     viewer = aliased(CohortMember)
     owner = aliased(CohortMember)
-    in_my_cohorts = (
-        select(viewer.id)
-        .join(owner, owner.cohort_id == viewer.cohort_id)
+    my_learners = (
+        select(owner.user_id)
+        .join(viewer, viewer.cohort_id == owner.cohort_id)
         .where(
             viewer.user_id == reviewer_id,
             viewer.role.in_(reviewer_roles),
-            owner.user_id == Attempt.user_id,
             owner.role == "learner",
         )
-        .exists()
     )
     submitted = (
         select(Review.id)
         .where(Review.attempt_id == Attempt.id, Review.status == "submitted")
-        .exists()
-    )
-    my_draft = (
-        select(Review.id)
-        .where(
-            Review.attempt_id == Attempt.id,
-            Review.reviewer_id == reviewer_id,
-            Review.status == "draft",
-        )
         .exists()
     )
     query = (
@@ -210,14 +201,13 @@ def queue_rows(
             Attempt.category,
             Attempt.submitted_at,
             Attempt.overall,
-            my_draft.label("has_draft"),
         )
         .join(User, User.id == Attempt.user_id)
         .where(
             Attempt.status == "scored",
             Attempt.is_demo.is_(False),
             Attempt.user_id != reviewer_id,
-            in_my_cohorts,
+            Attempt.user_id.in_(my_learners),
             ~submitted,
         )
     )
@@ -231,8 +221,25 @@ def queue_rows(
             .where(AttemptFlag.attempt_id == Attempt.id, AttemptFlag.flag_id == flag_id)
             .exists()
         )
-    query = query.order_by(Attempt.submitted_at, Attempt.id).limit(limit)
-    return session.connection().execute(query).all()
+    page = query.order_by(Attempt.submitted_at, Attempt.id).limit(limit).subquery()
+    # The reviewer's drafts are looked up for the page only: asked of every candidate row,
+    # SQLite walked the reviewer's index once per attempt (all their reviews each time).
+    my_draft = (
+        select(Review.id)
+        .where(
+            Review.attempt_id == page.c.id,
+            Review.reviewer_id == reviewer_id,
+            Review.status == "draft",
+        )
+        .exists()
+    )
+    return (
+        session.connection()
+        .execute(
+            select(*page.c, my_draft.label("has_draft")).order_by(page.c.submitted_at, page.c.id)
+        )
+        .all()
+    )
 
 
 def flags_of_attempts(session: Session, *, attempt_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -251,9 +258,14 @@ def flags_of_attempts(session: Session, *, attempt_ids: Sequence[int]) -> dict[i
 
 
 def reviewable_learners(
-    session: Session, *, reviewer_id: int, reviewer_roles: tuple[str, ...]
+    session: Session,
+    *,
+    reviewer_id: int,
+    reviewer_roles: tuple[str, ...],
+    limit: int | None = None,
 ) -> Sequence[Row[Any]]:
-    """(id, display name) of the learners in the cohorts ``reviewer_id`` mentors or runs."""
+    """(id, display name) of the learners in the cohorts ``reviewer_id`` mentors or runs
+    (``limit`` 1: whether there is any)."""
     viewer = aliased(CohortMember)
     owner = aliased(CohortMember)
     return session.execute(
@@ -268,6 +280,7 @@ def reviewable_learners(
         )
         .distinct()
         .order_by(User.display_name, User.id)
+        .limit(limit)
     ).all()
 
 

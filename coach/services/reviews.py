@@ -211,8 +211,13 @@ def queue_learners(db: Database, actor: UserContext) -> list[tuple[int, str]]:
 
 def reviews_anything(db: Database, actor: UserContext) -> bool:
     """Whether ``actor`` mentors or runs a cohort with at least one learner (the review pages
-    are shown to them only)."""
-    return bool(queue_learners(db, actor))
+    are shown to them only): one short query, run on every page of theirs."""
+    with db.session() as session:
+        return bool(
+            reviews_repo.reviewable_learners(
+                session, reviewer_id=actor.user_id, reviewer_roles=access.REVIEWER_ROLES, limit=1
+            )
+        )
 
 
 def open_review(db: Database, actor: UserContext, attempt_id: int) -> ReviewDesk:
