@@ -90,6 +90,20 @@ def test_the_queue_lists_waiting_attempts_and_opens_one(
     assert at.query_params["attempt"] == str(first)
 
 
+def test_names_with_markup_are_shown_as_text(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    eve = admin.create_account(
+        deployment, SHELL, email="eve@example.com", display_name="Eve <b>bold</b>"
+    )
+    admin.add_member(deployment, SHELL, cohort="Spring", email="eve@example.com", role="learner")
+    attempt_id = answer(deployment, eve, bank.prompts[0])
+    at = goto(signed_in("mo@example.com"), QUEUE)
+    assert list(at.dataframe[0].value["Learner"]) == ["Eve <b>bold</b>"]  # a cell: plain text
+    at = open_review_of(at, attempt_id)
+    assert r"Eve \<b\>bold\</b\>" in texts(at.caption)
+
+
 def test_a_learner_has_no_review_pages_and_an_admin_alone_has_agreement(
     people: Cohorts,
 ) -> None:
