@@ -249,9 +249,12 @@ def _flag_decisions(subject: ReviewSubject, key: str) -> None:
         st.caption("The coach raised no red flag on this answer.")
     for n, flag in enumerate(subject.flags):
         title, _ = rule_text(flag.id)
+        # The evidence tells apart two flags of one rule (e.g. two vague metrics).
+        quoted = flag.evidence.strip()
+        where = f": “{quoted[:40]}{'…' if len(quoted) > 40 else ''}”" if quoted else ""
         row = st.columns([2, 3], vertical_alignment="bottom")
         row[0].radio(
-            f"{n + 1}. {title}",
+            md_escape(f"{n + 1}. {title}{where}"),
             list(DECISIONS),
             format_func=DECISIONS.__getitem__,
             horizontal=True,
