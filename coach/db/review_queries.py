@@ -328,14 +328,35 @@ def decision_counts(session: Session) -> Sequence[Row[Any]]:
     ).all()
 
 
-def submitted_with_reports(session: Session) -> Sequence[Review]:
-    """Every submitted review with its parts (for the element agreement and the export)."""
+def submitted_reviews(session: Session) -> Sequence[Review]:
+    """Every submitted review with its decisions and element verdicts (for the export)."""
     return session.scalars(
         select(Review)
         .where(Review.status == "submitted")
-        .options(*_with_parts())
+        .options(selectinload(Review.decisions), selectinload(Review.elements))
         .order_by(Review.submitted_at, Review.id)
     ).all()
+
+
+def submitted_verdicts(session: Session) -> Sequence[Row[Any]]:
+    """(attempt_id, element, present) of every element verdict in a submitted review: plain
+    rows, as the agreement only counts them."""
+    return (
+        session.connection()
+        .execute(
+            select(Review.attempt_id, ReviewElement.element, ReviewElement.present)
+            .join(Review, Review.id == ReviewElement.review_id)
+            .where(Review.status == "submitted")
+        )
+        .all()
+    )
+
+
+def submitted_count(session: Session) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(Review).where(Review.status == "submitted"))
+        or 0
+    )
 
 
 def attempt_columns(session: Session, *, attempt_ids: Sequence[int]) -> dict[int, Row[Any]]:

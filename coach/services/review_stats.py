@@ -127,23 +127,19 @@ def agreement(db: Database, admin: Admin) -> Agreement:
     with db.session() as session:
         for flag_id, decision, count in reviews_repo.decision_counts(session):
             counts.setdefault(flag_id, {})[decision] = int(count)
-        reviews = reviews_repo.submitted_with_reports(session)
+        verdicts = reviews_repo.submitted_verdicts(session)
         attempts = reviews_repo.attempt_columns(
-            session, attempt_ids=sorted({r.attempt_id for r in reviews if r.elements})
+            session, attempt_ids=sorted({row.attempt_id for row in verdicts})
         )
-    engine_labels: dict[int, dict[str, bool]] = {}
-    for review in reviews:
-        if review.attempt_id not in attempts:
-            continue
-        if review.attempt_id not in engine_labels:
-            engine_labels[review.attempt_id] = _engine_labels(attempts[review.attempt_id].report)
-        engine = engine_labels[review.attempt_id]
-        for verdict in review.elements:
-            if verdict.element in engine and verdict.element in tallies:
-                said, truth = engine[verdict.element], verdict.present
-                tallies[verdict.element][_cell(said, truth)] += 1
+        total = reviews_repo.submitted_count(session)
+    # Each reviewed attempt's report is read once, however many reviews it has.
+    engine = {attempt_id: _engine_labels(row.report) for attempt_id, row in attempts.items()}
+    for attempt_id, element, present in verdicts:
+        said = engine.get(attempt_id, {}).get(element)
+        if said is not None and element in tallies:
+            tallies[element][_cell(said, bool(present))] += 1
     return Agreement(
-        reviews=len(reviews),
+        reviews=total,
         flags=tuple(
             FlagAgreement(
                 flag_id=flag_id,
@@ -165,7 +161,7 @@ def export_reviews_jsonl(db: Database, admin: Admin) -> Iterable[str]:
     """
     _require_admin(admin)
     with db.session() as session:
-        reviews = reviews_repo.submitted_with_reports(session)
+        reviews = reviews_repo.submitted_reviews(session)
         attempts = reviews_repo.attempt_columns(
             session, attempt_ids=sorted({r.attempt_id for r in reviews})
         )
