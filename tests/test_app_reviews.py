@@ -230,6 +230,12 @@ def test_the_learner_sees_the_review_beside_the_coachs_and_replies_once(
     progress = goto(at, PROGRESS)
     table = progress.dataframe[0].value
     assert table.loc[table.index[0], "Reviewed"]
+    # The mentor reads the reply on their submitted review; there is no form any more.
+    mentor = open_review_of(signed_in("mo@example.com"), attempt_id)
+    assert "You submitted your review" in texts(mentor.success)
+    assert "The learner's reply: The support\\-drafting model\\." in texts(mentor.caption)
+    assert f"review_{attempt_id}_submit" not in [b.key for b in mentor.button]
+    assert not [box for box in mentor.text_input if box.key.startswith("feedback_reply_")]
 
 
 def test_the_agreement_page_shows_the_figures_to_an_admin(

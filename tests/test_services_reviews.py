@@ -316,6 +316,9 @@ def test_the_learner_reads_submitted_reviews_only_and_replies_once(
         reviews.reply(db, people.ann, span.id, "Another thought")
     (shown,) = reviews.reviews_for_owner(db, people.ann, attempt_id)
     assert shown.comments[0].reply == "I meant the support model."
+    desk = reviews.open_review(db, people.mo, attempt_id)
+    assert desk.submitted is not None
+    assert desk.submitted.comments[0].reply == "I meant the support model."
     assert _count(db, ReviewReply) == 1
 
 

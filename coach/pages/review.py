@@ -14,6 +14,7 @@ from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import level_label
 from coach.ui.review_form import review_form
+from coach.ui.review_view import mentor_reviews
 from coach.ui.state import ATTEMPT_PARAM, REVIEW_QUEUE_PAGE, flash, show_flash
 from coach.ui.widgets import flag_list_html, md_escape, score_cards
 
@@ -70,10 +71,11 @@ with flags_col:
     st.subheader(f"The coach's red flags ({len(subject.flags)})")
     st.html(flag_list_html(subject.flags))
 
-if desk.submitted_at is not None:
+if desk.submitted is not None:
     st.success(
         f"You submitted your review of this attempt on {desk.submitted_at:%d %b %Y %H:%M} UTC."
     )
+    mentor_reviews(frame.db, frame.user, view.answer, [desk.submitted], owner=False)
     st.page_link(REVIEW_QUEUE_PAGE, label="Back to the review queue", icon=":material/inbox:")
     st.stop()
 

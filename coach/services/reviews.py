@@ -75,12 +75,16 @@ class ReviewSubject:
 
 @dataclass(frozen=True, slots=True)
 class ReviewDesk:
-    """The review page's data: the subject, the reviewer's unsent draft, and when they
-    submitted their review of it (None: not yet)."""
+    """The review page's data: the subject, the reviewer's unsent draft, and their submitted
+    review of it with the learner's replies (None: not yet)."""
 
     subject: ReviewSubject
     draft: ReviewInput | None
-    submitted_at: datetime | None
+    submitted: ReviewShown | None
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.submitted.submitted_at if self.submitted is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +238,7 @@ def open_review(db: Database, actor: UserContext, attempt_id: int) -> ReviewDesk
         return ReviewDesk(
             subject=subject,
             draft=_as_input(draft) if draft is not None else None,
-            submitted_at=submitted.submitted_at if submitted is not None else None,
+            submitted=_shown(submitted, row.answer) if submitted is not None else None,
         )
 
 

@@ -60,9 +60,12 @@ def score_overrides(report: Report, found: Sequence[ReviewShown]) -> None:
         )
 
 
-def mentor_reviews(db: Any, user: Any, answer: str, found: Sequence[ReviewShown]) -> None:
+def mentor_reviews(
+    db: Any, user: Any, answer: str, found: Sequence[ReviewShown], *, owner: bool = True
+) -> None:
     """Draw each submitted review: overall comment, flags the coach missed, span comments
-    highlighted in the answer, and the learner's reply (once) to each comment."""
+    highlighted in the answer, and the learner's reply to each comment (a reply box, once,
+    when ``owner``; the reviewer reads the replies)."""
     for review in found:
         with st.container(border=True, key=f"feedback_review_{review.id}"):
             when = f" · {review.submitted_at:%d %b %Y}" if review.submitted_at else ""
@@ -88,7 +91,10 @@ def mentor_reviews(db: Any, user: Any, answer: str, found: Sequence[ReviewShown]
                 else:
                     where = "On the whole answer"
                 st.markdown(f"{where}: {md_escape(comment.body)}")
-                _reply_box(db, user, comment.id, comment.reply)
+                if owner:
+                    _reply_box(db, user, comment.id, comment.reply)
+                elif comment.reply is not None:
+                    st.caption(f"The learner's reply: {md_escape(comment.reply)}")
 
 
 def _reply_box(db: Any, user: Any, comment_id: int, reply: str | None) -> None:
