@@ -124,6 +124,17 @@ class AccountLockedError(AccountError):
         self.minutes = minutes
 
 
+class TooManySignInsError(AccountError):
+    """Too many failed sign-ins from this network address, across all accounts."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "Too many failed sign-ins from your network: sign-in from here is paused for "
+            f"{minutes} more minute(s)."
+        )
+        self.minutes = minutes
+
+
 class SessionEndedError(AccountError):
     """The browser's sign-in session expired, was signed out, or its user no longer exists."""
 
