@@ -27,7 +27,7 @@ from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
 
 SCORER_NAME = "aipm-rules"
-SCORER_VERSION = "2.0.0"
+SCORER_VERSION = "2.1.0"  # 2.1: dimensions carry their rubric rows (Dimension.parts)
 MAX_WORDS = 20_000
 WORDS_PER_MINUTE = 140  # a calm interview pace
 
@@ -163,7 +163,7 @@ def _report_and_analysis(
     for element in settled:
         coverage[element] = replace(coverage[element], basis=CONFIRMED, confidence=1.0)
     asked = tuple(q for q in questions(analysis, coverage) if q.element not in settled)
-    dims = dimensions(analysis, flags)
+    dims = dimensions(analysis)
     score = overall(dims, flags, level)
     return Report(
         coverage=coverage,
