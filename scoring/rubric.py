@@ -120,7 +120,8 @@ class Rubric:
 
 
 def explain_dimension(title: str, dimension: Dimension) -> str:
-    """One line: "Framing 80 = who named +40, user problem named +40, solution first +0 of 20"."""
+    """One line: "Framing 80 = who named +40, user problem named +40, solution before the
+    framing +0 of 20"; a dimension without rows (decided by a gate, or judged) shows its reason."""
     if dimension.score is None:
         return f"{title}: not assessed. {dimension.reason}"
     if not dimension.parts:  # a gate decided it, or a judge scored it
