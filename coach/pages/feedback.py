@@ -11,7 +11,7 @@ import streamlit as st
 
 from coach.errors import CoachError
 from coach.services import attempts, data_io, drafts, interviewer, selection
-from coach.services.explain import ordered_flags, overall_explanation
+from coach.services.explain import dimension_explanation, ordered_flags, overall_explanation
 from coach.ui.charts import timeline_figure
 from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
@@ -128,7 +128,10 @@ delta = (
 scorer_notice(report)
 score_cards(report, delta=delta, self_ratings=feedback.self_ratings)
 disagreement_marks(report)
-with st.popover("How the overall score is computed", icon=":material/calculate:"):
+with st.popover("How the scores are computed", icon=":material/calculate:"):
+    st.markdown("**Each dimension**, from the evidence in your answer:")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in dimension_explanation(report)))
+    st.markdown("**The overall score:**")
     st.markdown("\n".join(overall_explanation(report)))
 
 if view.mode == "timed" and prompt is not None:
