@@ -42,6 +42,15 @@ class StorageUnavailableError(DatabaseUnavailableError):
         self.reason = reason
 
 
+class ScoreNotStoredError(StorageUnavailableError):
+    """The answer was stored, then the database failed before its score was: the attempt
+    waits, unscored, for "Retry scoring" (submitting the text again would store it twice)."""
+
+    def __init__(self, attempt_id: int, reason: str) -> None:
+        super().__init__(reason)
+        self.attempt_id = attempt_id
+
+
 class AccessDeniedError(CoachError):
     """The signed-in user may not see or change this record."""
 
