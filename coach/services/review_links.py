@@ -31,7 +31,6 @@ from coach.services.users import UserContext
 
 DEFAULT_DAYS = 14
 MIN_DAYS, MAX_DAYS = 1, 30
-REVIEW_PARAM = "review"  # ?review=<token>: the address of a review link
 # A visit marks the link as used at most this often (every rerun of the page opens it).
 _TOUCH_EVERY = timedelta(minutes=1)
 
