@@ -5,6 +5,7 @@ and the learner's "get a review" box (a link on a shared deployment, a file in t
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -54,9 +55,14 @@ def review_caption(level: str, submitted_at: datetime | str) -> str:
 
 
 def link_url(token: str) -> str:
-    """The address of a review link: this app's own address with ``?review=TOKEN``."""
-    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
-    return f"{base}/?{REVIEW_PARAM}={token}"
+    """The address of a review link: the app's root (the browser's scheme and host, plus
+    ``server.baseUrlPath``) with ``?review=TOKEN``; relative when the browser's URL is unknown.
+    """
+    address = urlsplit(st.context.url or "")
+    origin = f"{address.scheme}://{address.netloc}" if address.netloc else ""
+    prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    root = f"/{prefix}/" if prefix else "/"
+    return f"{origin}{root}?{REVIEW_PARAM}={token}"
 
 
 def get_a_review(frame: Frame, view: AttemptView) -> None:
