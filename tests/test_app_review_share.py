@@ -248,13 +248,26 @@ def _count_reviews(db: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(Review)) or 0)
 
 
-@pytest.mark.usefixtures("data_dir")
-def test_a_damaged_file_on_either_side_gets_a_clear_message() -> None:
+def test_a_damaged_file_on_either_side_gets_a_clear_message_and_changes_nothing(
+    data_dir: Path, prompt: Prompt
+) -> None:
+    db = open_database(load_settings())
+    try:
+        me = local_learner(db)
+        request = review_files.request_file(db, me, [_attempt(db, me, prompt)])
+    finally:
+        db.close()
     at = goto(new_app(), REVIEW_FILE)
     at.file_uploader(key="review_file_upload").upload("x.json", b"\x00\xffbinary").run()
     assert_clean(at)
     assert "it is not text" in texts(at.error)
     assert SESSION_KEY not in at.session_state
+    at.file_uploader(key="review_file_upload").upload("request.json", request).run()
+    opened = at.session_state[SESSION_KEY].request.request_id
+    at.file_uploader(key="review_file_upload").upload("other.json", b'{"format": 1}').run()
+    assert_clean(at)
+    assert "coach review request" in texts(at.error)
+    assert at.session_state[SESSION_KEY].request.request_id == opened  # the session stays
     goto(at, SETTINGS)
     at.file_uploader(key="settings_review_import").upload("x.json", b'{"format": "other"}').run()
     at.button(key="settings_review_import_run").click().run()
