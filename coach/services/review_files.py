@@ -326,8 +326,7 @@ def import_response(db: Database, user: UserContext, payload: bytes) -> Response
                 )
                 continue
             row = repo.get_attempt(session, user_id=user.user_id, attempt_id=attempt_id)
-            assert row is not None  # by_ref lists only this user's attempts
-            if not hmac.compare_digest(entry.answer_sha256, _sha256(row.answer)):
+            if row is None or not hmac.compare_digest(entry.answer_sha256, _sha256(row.answer)):
                 refused.append(
                     f"Review {number} (attempt #{attempt_id}): it was written for a different "
                     "answer text than yours, so it is not imported."

@@ -21,7 +21,6 @@ from coach.ui.widgets import flag_list_html, md_escape, score_cards
 from scoring.report import Report
 
 NEW_LINK = "_review_new_link"  # (attempt id, token): shown once, right after creation
-STATUS_TEXT = {"active": "active", "expired": "expired", "revoked": "revoked"}
 
 
 def attempt_for_review(*, prompt: str, answer: str, report: Report | None, caption: str) -> None:
@@ -119,7 +118,7 @@ def _link_row(frame: Frame, link: LinkView) -> None:
     used = f"last used {link.last_used_at:%d %b %H:%M}" if link.last_used_at else "not used yet"
     row = st.container(horizontal=True, vertical_alignment="center")
     row.markdown(
-        f"Link #{link.id} · **{STATUS_TEXT[link.status]}** · created "
+        f"Link #{link.id} · **{link.status}** · created "
         f"{link.created_at:%d %b %Y} · expires {link.expires_at:%d %b %Y %H:%M} UTC · {used}"
     )
     if link.status == "active" and row.button(
@@ -164,11 +163,9 @@ def import_review_response(frame: Frame) -> None:
     upload = st.file_uploader(
         "A review response (.json) from your mentor", type=["json"], key="settings_review_import"
     )
-    if not st.button(
-        "Import the review", key="settings_review_import_run", disabled=upload is None
-    ):
+    clicked = st.button("Import the review", key="settings_review_import_run", disabled=not upload)
+    if not clicked or upload is None:
         return
-    assert upload is not None  # the button is disabled without a file
     try:
         result = review_files.import_response(frame.db, frame.user, upload.getvalue())
     except CoachError as error:
