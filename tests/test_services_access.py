@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 
 import coach.services
+from coach.db import review_queries
 from coach.db.database import Database
 from coach.errors import (
     AccessDeniedError,
     AdminRequiredError,
     AttemptNotFoundError,
     InterviewNotFoundError,
+    ReviewLinkError,
 )
 from coach.services import (
     access,
@@ -39,10 +41,13 @@ from coach.services import (
     judge,
     progress,
     rescore,
+    review_files,
+    review_links,
     selection,
     transcription,
 )
 from coach.services.admin import ShellOperator
+from coach.services.review_content import parse_review
 from coach.services.users import UserContext
 from question_bank import Bank, Prompt
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
@@ -337,6 +342,44 @@ ATTEMPTS.update(
                 p.id for p in selection.prompts_for_flag(db, me, b, "solution-first")
             ]
         ),
+    }
+)
+
+
+def _link_stays_active(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    link = review_links.create_link(db, v.user, v.attempt_id).link
+    with pytest.raises(ReviewLinkError, match=f"^Review link {link.id} not found"):
+        review_links.revoke_link(db, me, link.id)
+    assert [x.status for x in review_links.list_links(db, v.user, v.attempt_id)] == ["active"]
+
+
+def _response_not_imported_onto_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    """The victim's review response, imported by the intruder, lands nowhere."""
+    request = review_files.read_request(review_files.request_file(db, v.user, [v.attempt_id]))
+    response = review_files.response_file(
+        request,
+        name="Mo",
+        reviews={request.attempts[0].ref: review_files.FileReview(parse_review({}))},
+    )
+    result = review_files.import_response(db, me, response)
+    assert result.added == [] and len(result.refused) == 1
+    with db.session() as session:
+        assert not review_queries.reviews_of_attempts(session, attempt_ids=[v.attempt_id])
+
+
+ATTEMPTS.update(
+    {
+        "review_links.create_link": _refused(
+            lambda db, me, v, b: review_links.create_link(db, me, v.attempt_id)
+        ),
+        "review_links.list_links": _refused(
+            lambda db, me, v, b: review_links.list_links(db, me, v.attempt_id)
+        ),
+        "review_links.revoke_link": _link_stays_active,
+        "review_files.request_file": _refused(
+            lambda db, me, v, b: review_files.request_file(db, me, [v.attempt_id])
+        ),
+        "review_files.import_response": _response_not_imported_onto_theirs,
     }
 )
 # Functions that take the acting user but are covered elsewhere, and why.

@@ -17,6 +17,7 @@ from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import element_label, format_duration, level_label
 from coach.ui.llm import client_factory, disagreement_marks, scorer_notice, session_scorer
+from coach.ui.review_share import get_a_review
 from coach.ui.state import (
     ATTEMPT_PARAM,
     FEEDBACK_ATTEMPT,
@@ -288,6 +289,7 @@ st.download_button(
     mime="text/markdown",
     key="feedback_download",
 )
+get_a_review(frame, view)
 if st.button("Continue as an interview", key="feedback_interview", icon=":material/forum:"):
     try:
         started = interviewer.start_interview(
