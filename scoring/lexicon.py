@@ -4,6 +4,7 @@ Each JSON file maps a NAME (the constant the detectors import, e.g. ``PAIN``) to
 
 - ``kind``: ``patterns`` (phrases in ``scoring.matcher`` syntax, matched in one pass under
   ``label``) or ``words`` (exact token norms the detectors test membership against);
+- ``label`` (patterns only): the label ``scoring.analysis`` matches the group under;
 - ``note``: why the group exists; ``detector_adds_plurals``: the group is stored singular
   and ``scoring.analysis`` adds the plurals itself;
 - ``entries``: each with a permanent kebab-case ``id``, its ``patterns`` (or ``words``), a
@@ -151,8 +152,10 @@ def _parse_group(path: Path, name: str, raw: object) -> Group:
     if kind not in ("patterns", "words"):
         raise VocabularyError(where, None, "kind", "must be 'patterns' or 'words'")
     label = raw.get("label")
-    if label is not None and not isinstance(label, str):
-        raise VocabularyError(where, None, "label", "must be a string")
+    if kind == "patterns" and not (isinstance(label, str) and label):
+        raise VocabularyError(where, None, "label", "a patterns group names its matcher label")
+    if kind == "words" and label is not None:
+        raise VocabularyError(where, None, "label", "a words group is not matched by label")
     adds_plurals = raw.get("detector_adds_plurals", False)
     if not isinstance(adds_plurals, bool):
         raise VocabularyError(where, None, "detector_adds_plurals", "must be true or false")

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from scoring import lexicon
+from scoring.analysis import _LEXICON
 from scoring.errors import VocabularyError
-from scoring.lexicon import VOCABULARY, Entry, Group, load_vocabulary
+from scoring.lexicon import VOCABULARY, Entry, Group, load_vocabulary, with_plurals
 from scoring.matcher import PhraseMatcher
 from scoring.text import tokenize
 
@@ -59,6 +60,14 @@ def test_every_group_is_a_lexicon_name() -> None:
         assert value == expected, name
 
 
+def test_a_group_label_is_the_matcher_label_it_is_read_under() -> None:
+    for group in VOCABULARY.values():
+        if group.kind == "patterns":
+            stored = group.stored()
+            read = with_plurals(stored) if group.detector_adds_plurals else stored
+            assert set(read) <= set(_LEXICON[group.label]), f"{group.name} is not {group.label}"
+
+
 def _write(tmp_path: Path, data: object) -> Path:
     text = data if isinstance(data, str) else json.dumps(data)
     (tmp_path / "bad.json").write_text(text, encoding="utf-8")
@@ -73,7 +82,8 @@ def _entry(**changes: object) -> dict[str, object]:
 
 
 def _group(*entries: dict[str, object], kind: str = "patterns") -> dict[str, object]:
-    return {"X": {"kind": kind, "note": "n", "entries": list(entries)}}
+    label = {"label": "x"} if kind == "patterns" else {}
+    return {"X": {"kind": kind, **label, "note": "n", "entries": list(entries)}}
 
 
 @pytest.mark.parametrize(
@@ -82,6 +92,7 @@ def _group(*entries: dict[str, object], kind: str = "patterns") -> dict[str, obj
         ('{"X": [', "bad.json: not valid JSON (Expecting value: line 1 column 8"),
         ({"lower": {}}, "group name 'lower' is not UPPER_CASE"),
         (_group(_entry(), kind="phrases"), "bad.json: X, field 'kind': must be 'patterns'"),
+        ({"X": {**_group(_entry())["X"], "label": None}}, "field 'label': a patterns group"),
         (_group(_entry(id="Bad_Id")), "entry 'Bad_Id', field 'id': must be kebab-case"),
         (_group(_entry(examples=[])), "entry 'ok-entry', field 'examples': must be a non-empty"),
         (_group(_entry(note=None)), "entry 'ok-entry', field 'note': must be a non-empty string"),
