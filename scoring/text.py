@@ -121,6 +121,11 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def is_word(text: str) -> bool:
+    """Whether ``text`` can be one token's norm (lower case; no hyphen, stop or symbol)."""
+    return text == text.lower().replace("’", "'") and _TOKEN.fullmatch(text) is not None
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
