@@ -6,6 +6,7 @@ token?", "is this segment under a 'Success:' heading?") without rescanning the t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class Context:
 
     def __init__(self, tokens: list[Token], segments: list[SegmentSpan], text: str = "") -> None:
         self.tokens = tokens
+        self.text = text
         self.questions = {
             number
             for number, seg in enumerate(segments)
@@ -77,6 +79,15 @@ class Context:
         segment = self.segments[self.segment_of[index]]
         return self.norms[max(segment.first_token, index - count) : index]
 
+    def modifier_before(self, index: int) -> str | None:
+        """The word right before ``index`` when nothing but a space or hyphen separates them
+        ("iPhone users"; not "In user experience, users")."""
+        previous = self.before(index, 1)
+        if not previous:
+            return None
+        gap = self.text[self.tokens[index - 1].end : self.tokens[index].start]
+        return previous[0] if gap.strip() in {"", "-"} else None
+
     def after(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
         return self.norms[index + 1 : min(segment.last_token, index + 1 + count)]
@@ -98,10 +109,42 @@ def is_modifier(word: str) -> bool:
 
 
 def is_heading(text: str, start: int, end: int) -> bool:
-    """A short line or label: 'Success:', '## Metrics', '**Who**'."""
+    r"""A short line or label: 'Success:', '## Metrics', '**Who**' (not one item of a flat
+    list: '- Usecase / - Solution / - Value' names columns, it heads nothing).
+
+    >>> is_heading("Metrics\n- time", 0, 7), is_heading("- Usecase\n- Solution\n- Value", 12, 20)
+    (True, False)
+    """
+    if text[end - 1] == ":":
+        return True
+    if _flat_list_item(text, start):
+        return False
     line_end = text.find("\n", end)
     rest = text[end : line_end if line_end >= 0 else len(text)]
-    return text[end - 1] == ":" or text[start] in "#*" or not rest.strip()
+    return text[start] in "#*" or not rest.strip()
+
+
+_BULLET = re.compile(r"[ \t]*[-*\u2022+][ \t]+(?!\*)")
+
+
+def _flat_list_item(text: str, start: int) -> bool:
+    """The line at ``start`` is a bullet with a sibling bullet, at its own indent, both above
+    and below it (content under a heading bullet would be indented deeper)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    own = _BULLET.match(text, line_start)
+    if own is None or own.end() > start or line_start == 0:
+        return False
+    indent = own.group().index(own.group().strip()[0])
+    previous_start = text.rfind("\n", 0, line_start - 1) + 1
+    next_break = text.find("\n", start)
+    siblings = 0
+    for other in (previous_start, next_break + 1 if next_break >= 0 else None):
+        if other is None:
+            continue
+        bullet = _BULLET.match(text, other)
+        if bullet and bullet.group().index(bullet.group().strip()[0]) == indent:
+            siblings += 1
+    return siblings == 2
 
 
 def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int) -> set[int]:
