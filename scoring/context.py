@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from scoring import lexicon as lx
 from scoring.matcher import Match
+from scoring.spoken import Chunk, chunk_spoken, is_unpunctuated
 from scoring.text import Token, chunk_long_span, split_sentences
 
 MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
@@ -18,16 +19,23 @@ MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into
 
 @dataclass(frozen=True, slots=True)
 class SegmentSpan:
-    """A sentence, bullet line, label or spoken clause: characters and tokens it covers."""
+    """A sentence, bullet line, label or spoken clause: characters and tokens it covers.
+
+    ``kind`` says how an unpunctuated transcript's unit was said: a ``label`` ("problem ...")
+    or a ``question`` ("who is it for ...") is read like the written heading it stands for.
+    """
 
     start: int
     end: int
     first_token: int
     last_token: int  # exclusive
+    kind: str = "sentence"
 
 
 def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
     """Split into sentences, cutting run-on spoken sentences into clause-sized chunks."""
+    if is_unpunctuated(text, tokens):
+        return [_spoken_segment(text, tokens, chunk) for chunk in chunk_spoken(text, tokens)]
     segments: list[SegmentSpan] = []
     starts = [token.start for token in tokens]
     index = 0
@@ -44,6 +52,13 @@ def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
     return segments
 
 
+def _spoken_segment(text: str, tokens: list[Token], chunk: Chunk) -> SegmentSpan:
+    # The first and last chunks reach the text's edges, as a sentence reaches its punctuation.
+    start = 0 if chunk.first == 0 else tokens[chunk.first].start
+    end = len(text.rstrip()) if chunk.last == len(tokens) else tokens[chunk.last - 1].end
+    return SegmentSpan(start, end, chunk.first, chunk.last, chunk.kind)
+
+
 class Context:
     """Token-level context checks shared by the detectors."""
 
@@ -52,7 +67,7 @@ class Context:
         self.questions = {
             number
             for number, seg in enumerate(segments)
-            if text[seg.start : seg.end].rstrip()[-1:] == "?"
+            if seg.kind == "question" or text[seg.start : seg.end].rstrip()[-1:] == "?"
         }
         self.norms = [token.norm for token in tokens]
         self.role_segments: set[int] = set()
@@ -110,8 +125,8 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
     remaining = 0
     for number, segment in enumerate(ctx.segments):
         words = ctx.words[number]
-        labelled = _is_heading_words(words, headings) and is_heading(
-            text, segment.start, segment.end
+        labelled = _is_heading_words(words, headings) and (
+            segment.kind == "label" or is_heading(text, segment.start, segment.end)
         )
         if labelled or _is_heading_question(ctx, number, headings):
             remaining = span

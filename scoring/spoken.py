@@ -1,0 +1,358 @@
+"""Spoken transcripts: cut unpunctuated speech into clauses and find the headings said aloud.
+
+A transcript ("user hvac technicians in their first two years problem when they hit a fault
+code they call a senior tech success first time fix rate ...") has no sentence ends and no
+line breaks, so the detectors would read it as one giant sentence: headings vanish and the
+order of framing and proposal blurs. :func:`chunk_spoken` restores clause-sized units:
+
+- a *label* is a heading said as one or a few words ("problem", "success metrics", "how we'd
+  know it worked"): it becomes its own segment, read like ``Problem:`` in written text;
+- a *question* is a heading said as a question ("who is it for"): its own segment, read like
+  ``Who is it for?``;
+- a *marker* opens a new clause ("so the user", "the problem is", "then i'd build").
+
+Only text without normal punctuation is chunked this way (:func:`is_unpunctuated`); written
+answers keep their sentences. The vocabulary is the table :data:`CUES`; each cue carries
+examples (``|`` marks the expected cuts) that ``tests/test_scoring_spoken.py`` checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from scoring import lexicon as lx
+from scoring.text import DISCOURSE_MARKERS, MAX_CHUNK_WORDS, MIN_CHUNK_WORDS, Token
+
+CueKind = Literal["label", "question", "marker"]
+
+# A text is unpunctuated when it has no line break and fewer sentence ends than one per this
+# many words: written prose averages one per 15-25 words; a transcript rewrite has none.
+WORDS_PER_BOUNDARY = 40
+MIN_SPOKEN_WORDS = 12
+# A marker opens a clause once the clause before it has this many words.
+MIN_MARKER_WORDS = 1
+
+_BOUNDARY = re.compile(r"[.!?;:]+[\"')\]]*(?=\s|\Z)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A spoken heading or clause opener, with transcripts showing where it cuts (``|``)."""
+
+    phrase: str
+    kind: CueKind
+    examples: tuple[str, ...]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.phrase.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Tokens ``first`` to ``last`` (exclusive) of a transcript, and what kind of unit it is."""
+
+    first: int
+    last: int
+    kind: Literal["clause", "label", "question"] = "clause"
+
+
+def _label(phrase: str, *examples: str) -> Cue:
+    return Cue(phrase, "label", examples)
+
+
+def _question(phrase: str, *examples: str) -> Cue:
+    return Cue(phrase, "question", examples)
+
+
+def _marker(phrase: str, *examples: str) -> Cue:
+    return Cue(phrase, "marker", examples)
+
+
+# The written headings of ``scoring.lexicon`` (WHO_/WHY_/METRIC_/SOLUTION_/EVAL_HEADINGS) said
+# aloud, without the ones that are ordinary words in running speech ("what", "how", "need",
+# "job", "product", "tech"): said bare they are far more often part of a sentence.
+CUES: tuple[Cue, ...] = (
+    # who
+    _label(
+        "who",
+        "who | single parents applying for childcare subsidies | why | the form is 14 pages",
+        "the resale side is broken | who | ticket holders who bought seats and can't go",
+    ),
+    _label(
+        "user", "user | hvac technicians in their first two years | problem | they call a senior"
+    ),
+    _label("users", "users | finance teams at mid size companies | problem | they miss fraud"),
+    _label("target user", "target user | solo dentists | pain | claim denials"),
+    _label("target users", "target users | warehouse supervisors | pain | rota changes"),
+    _label("target segment", "target segment | owners of small dental practices"),
+    _label("segment", "segment | independent pharmacists who run a single store"),
+    _label("persona", "persona | aisha a first generation student | pain | she works nights"),
+    _label("audience", "audience | high school chemistry teachers in their first two years"),
+    _label("focus", "focus | outpatient schedulers in a large imaging department"),
+    # why
+    _label("problem", "problem | mri slots go unused | solution | an ai waitlist"),
+    _label("pain", "who | night nurses | pain | handovers take 40 minutes | fix | a voice summary"),
+    _label("core pain", "core pain | they rekey every order by hand | success | minutes per order"),
+    _label("why", "who | new puppy owners | why | they can't tell an emergency from a scare"),
+    _label("why it matters", "why it matters | 40% of forms come back | metric | incomplete rate"),
+    # metrics
+    _label("success", "success | first time fix rate for junior technicians"),
+    _label("success metric", "success metric | minutes of documentation per visit"),
+    _label("success metrics", "success metrics | week four retention and reps corrected"),
+    _label("metric", "fix | pre submission claim checker | metric | first pass acceptance rate"),
+    _label("metrics", "metrics | tbd", "a video estimate | metrics | % of jobs priced within 10%"),
+    _label("kpi", "kpi | share of drafts sent without edits"),
+    _label("kpis", "kpis | tickets per agent and time to resolve"),
+    _label("north star", "north star | weekly active teams | guardrail | complaints per order"),
+    _label("primary metric", "primary metric | conversations with five messages each way"),
+    _label("guardrail", "guardrail | caregiver overtime hours per week"),
+    _label("guardrails", "success | first time fix rate | guardrails | safety incidents"),
+    _label(
+        "how we'd know it worked", "how we'd know it worked | incomplete application rate falls"
+    ),
+    _label("goal", "goal | growth back to 8% a quarter"),
+    _label("measure", "feature | fair resale matching | measure | % of tickets resold at face"),
+    _label("measured by", "so a triage chat | measured by | % of after hours chats resolved"),
+    _label("target", "pain | nurses chart after their shift | target | charting overtime down 50%"),
+    # solution
+    _label("solution", "solution | a diagnostic assistant on their phone | technique | retrieval"),
+    _label("fix", "fix | pre submission claim checker | metric | first pass acceptance rate"),
+    _label("idea", "idea | an ai form coach for first time applicants"),
+    _label("feature", "feature | ai powered fair resale matching"),
+    _label("proposal", "proposal | a voice note that drafts the visit record"),
+    _label("approach", "approach | machine translation and llm explanations"),
+    _label("mvp", "mvp | a shared inbox that drafts replies"),
+    _label("what i'd build", "what i'd build | a lesson adaptation tool for new teachers"),
+    # how: technique, evaluation, failure, rollout
+    _label("technique", "technique | retrieval over manuals and work orders"),
+    _label("stack", "stack | retrieval and an llm that cites the manual"),
+    _label("evaluation", "evaluation | senior techs build 200 real fault scenarios"),
+    _label("eval", "eval | a golden set of 200 questions with reference answers"),
+    _label("evals", "evals | 300 labelled calls graded by two supervisors"),
+    _label("failure", "failure | if no source supports a step it isn't shown"),
+    _label("failure plan", "failure plan | say it does not know and hand over to a person"),
+    _label("risks", "risks | wrong doses | rollout | one ward first"),
+    _label("rollout", "rollout | one ward first then the whole hospital"),
+    # heading questions
+    _question("who is it for", "okay so | who is it for | tier one support agents"),
+    _question("who is this for", "who is this for | night nurses on surgical wards"),
+    _question("who's it for", "who's it for | owners of small bakeries"),
+    _question("who is the user", "who is the user | a warehouse shift supervisor"),
+    _question("who are the users", "who are the users | freelance translators"),
+    _question("what's the problem", "what's the problem | invoices get paid late"),
+    _question("what is the problem", "what is the problem | riders can't see when the bus comes"),
+    _question("why does it matter", "why does it matter | a missed dose sends patients back"),
+    _question("why does this matter", "why does this matter | 40% of forms come back incomplete"),
+    _question("how would we know it worked", "how would we know it worked | fewer repeat visits"),
+    _question("how do we measure success", "how do we measure success | minutes per note"),
+    _question("what does success look like", "a scribe | what does success look like | minutes"),
+    _question("what would i build", "what would i build | a voice log of every feed"),
+    # clause openers
+    _marker("so the user", "i'd start with the people | so the user is a night nurse"),
+    _marker("so the problem", "i'd start with the people | so the problem is the handover"),
+    _marker(
+        "the problem is", "nurses on night shift | the problem is handovers take forty minutes"
+    ),
+    _marker("the pain is", "coaches of youth teams | the pain is practice planning"),
+    _marker("success looks like", "drivers wait at the depot for hours | success looks like less"),
+    _marker("success means", "drivers wait at the depot | success means waits under ten minutes"),
+    _marker("success is", "a claims chatbot | success is claims filed without a call"),
+    _marker("success would be", "a claims chatbot | success would be claims filed in minutes"),
+    _marker("for metrics", "they lose a day a week to invoices | for metrics days to payment"),
+    _marker("the metric i'd use", "a voice log | the metric i'd use is days with a full log"),
+    _marker("the metric is", "a voice log | the metric is days with a complete log"),
+    _marker("the metric would be", "a voice log | the metric would be days with a complete log"),
+    _marker("the metrics are", "a voice log | the metrics are logged days and missed feeds"),
+    _marker("measure would be", "evaluate whether they like it | measure would be days per week"),
+    _marker("the north star is", "a shared inbox | the north star is replies sent within an hour"),
+    _marker("then i'd build", "riders miss transfers | then i'd build better arrival predictions"),
+    _marker("okay so", "um | okay so the riders"),
+    _marker("and then", "we would pilot in one warehouse first | and then roll out to the others"),
+    _marker("i'd", "success | adoption | i'd look at the data after launch"),
+    _marker("we'd", "success | adoption | we'd look at the data after launch"),
+    _marker("i'll", "riders miss transfers | i'll start with the predictions"),
+    _marker("we'll", "riders miss transfers | we'll start with one city"),
+)
+
+# Words after a heading word that show it is running speech, not a label: "the problem is",
+# "success rate", "fix the bug", "users who". A label is followed by its content.
+_NOT_AFTER_LABEL = frozenset(
+    """is are was were be been being 's would will can could should must might may do does did
+    has have had of and or but to that which who whose rate rates point points space statement
+    request requests experience experiences flag flags it this these those than then
+    like as""".split()
+)
+# Words before a heading word that make it part of a noun phrase or clause ("the problem",
+# "their pain", "a fix for", "on success"): a label follows a finished clause.
+_NOT_BEFORE_LABEL = frozenset(
+    """a an the this that these those our my their his her its your whose some any no every each
+    main biggest real key core big first second one of for in on with to about by at from into
+    as than is are was were be 's what which how why who quick clear per let help helps allow
+    allows""".split()
+)
+# Words before "why" that make it a clause ("that's why", "the reason why", "explain why").
+_NOT_BEFORE_WHY = frozenset(
+    "that's thats reason explain explains know knows understand see wonder ask asks".split()
+)
+_PEOPLE_WINDOW = 5
+# Labels that name the audience: their content names people ("user | solo dentists").
+_AUDIENCE_LABELS = frozenset(
+    {
+        "who",
+        "user",
+        "users",
+        "target user",
+        "target users",
+        "target segment",
+        "segment",
+        "persona",
+        "audience",
+    }
+)
+# Words right after an audience word that make it a sentence's subject ("users want ...").
+_SPOKEN_VERBS = frozenset(
+    """want wants need needs love loves hate hates like likes often always never usually don't
+    can't won't didn't keep keeps get gets say says think thinks know knows use uses""".split()
+)
+_AGENTIVE = re.compile(r"\w{3,}(?:er|or|ist|ian|ant|ent)s?$")
+
+
+@cache
+def _people_nouns() -> frozenset[str]:
+    """Head nouns of people and organisations: what follows a spoken "who" label."""
+    roles = lx.with_plurals(lx.EXTERNAL_ROLES) + lx.with_plurals(lx.ORG_TYPES)
+    heads = {role.split()[-1] for role in roles + lx.with_plurals(lx.MULTIWORD_ROLES)}
+    return frozenset(heads | lx.PEOPLE_NOUNS)
+
+
+@cache
+def _cue_index() -> dict[str, tuple[Cue, ...]]:
+    """Cues by their first word, longest first (so "success metrics" wins over "success")."""
+    index: dict[str, list[Cue]] = {}
+    for cue in CUES:
+        index.setdefault(cue.words[0], []).append(cue)
+    return {
+        word: tuple(sorted(cues, key=lambda cue: -len(cue.words))) for word, cues in index.items()
+    }
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    return frozenset(cue.words[0] for cue in CUES if cue.kind == "label")
+
+
+def is_unpunctuated(text: str, tokens: list[Token]) -> bool:
+    """Speech without punctuation: no line break and almost no sentence ends.
+
+    >>> from scoring.text import tokenize
+    >>> said = "so the user is a night nurse and the problem is handovers take forty minutes"
+    >>> is_unpunctuated(said, tokenize(said))
+    True
+    >>> written = "The user is a night nurse. The problem is that handovers take forty minutes."
+    >>> is_unpunctuated(written, tokenize(written))
+    False
+    """
+    if len(tokens) < MIN_SPOKEN_WORDS or "\n" in text:
+        return False
+    return len(_BOUNDARY.findall(text)) * WORDS_PER_BOUNDARY < len(tokens)
+
+
+def _is_label(norms: list[str], gaps: list[str], index: int, cue: Cue) -> bool:
+    """A heading word said as a run-in label, not as part of a sentence.
+
+    ``gaps[i]`` is the text between token i-1 and token i: a "%" there is content said after
+    the label ("metrics % of jobs ..."), whatever word follows it.
+    """
+    end = index + len(cue.words)
+    if end >= len(norms):
+        return False
+    said_content = "%" in gaps[end] or cue.words[-1] == "by"  # "measured by ..." leads in
+    if norms[end] in _NOT_AFTER_LABEL and not said_content:
+        return False
+    if norms[end] in _label_words():  # a label has content: "a senior tech success ..."
+        return False
+    previous = norms[index - 1] if index else ""
+    if previous in _NOT_BEFORE_LABEL:
+        return False
+    if cue.phrase == "why":
+        return previous not in _NOT_BEFORE_WHY
+    if cue.phrase in _AUDIENCE_LABELS and index:
+        return _names_people(norms, previous, end)
+    return True
+
+
+def _names_people(norms: list[str], previous: str, end: int) -> bool:
+    """Mid-transcript, an audience label is followed by the people it names.
+
+    "who single parents applying ..." is a label; in "nurses who work nights" the "who" follows
+    the people it describes, and "users want a dashboard" is a sentence about users.
+    """
+    people = _people_nouns()
+    if previous in people or norms[end] in _SPOKEN_VERBS:
+        return False
+    return any(
+        word in people or _AGENTIVE.match(word) for word in norms[end : end + _PEOPLE_WINDOW]
+    )
+
+
+def _cue_at(norms: list[str], gaps: list[str], index: int) -> Cue | None:
+    for cue in _cue_index().get(norms[index], ()):
+        end = index + len(cue.words)
+        if tuple(norms[index:end]) != cue.words:
+            continue
+        if cue.kind != "label" or _is_label(norms, gaps, index, cue):
+            return cue
+    return None
+
+
+def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
+    """Cut an unpunctuated transcript's tokens into labels, questions and clauses.
+
+    Plain discourse words ("so", "and") cut as in written run-on sentences
+    (:func:`scoring.text.chunk_long_span`); cues cut wherever they are.
+
+    >>> from scoring.text import tokenize
+    >>> said = "user solo dentists problem claim denials cost them hours every week"
+    >>> tokens = tokenize(said)
+    >>> [(said[tokens[c.first].start : tokens[c.last - 1].end], c.kind)
+    ...  for c in chunk_spoken(said, tokens)]  # doctest: +NORMALIZE_WHITESPACE
+    [('user', 'label'), ('solo dentists', 'clause'), ('problem', 'label'),
+     ('claim denials cost them hours every week', 'clause')]
+    """
+    norms = [token.norm for token in tokens]
+    gaps = [
+        text[a.end : b.start]
+        for a, b in zip([Token("", 0, 0, False), *tokens], tokens, strict=False)
+    ]
+    chunks: list[Chunk] = []
+    begin = index = 0
+
+    def cut(at: int, kind: Literal["clause", "label", "question"] = "clause") -> None:
+        nonlocal begin
+        if at > begin:
+            chunks.append(Chunk(begin, at, kind))
+        begin = at
+
+    while index < len(norms):
+        length = index - begin
+        cue = _cue_at(norms, gaps, index)
+        if cue is not None and cue.kind != "marker":
+            end = index + len(cue.words)
+            cut(index)
+            cut(end, cue.kind)
+            index = end
+            continue
+        if cue is not None and length >= MIN_MARKER_WORDS:
+            cut(index)
+            index += len(cue.words)  # no cut inside the marker ("the metric i'd use")
+            continue
+        at_marker = norms[index] in DISCOURSE_MARKERS and length >= MIN_CHUNK_WORDS
+        if at_marker or length >= MAX_CHUNK_WORDS:
+            cut(index)
+        index += 1
+    cut(len(norms))
+    return chunks
