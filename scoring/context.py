@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scoring import lexicon as lx
 from scoring.matcher import Match
-from scoring.spoken import Chunk, chunk_spoken, is_unpunctuated
+from scoring.spoken import Chunk, chunk_spoken, is_lead_in_heading, is_said_heading, is_unpunctuated
 from scoring.text import Token, chunk_long_span, split_sentences
 
 MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
@@ -130,16 +130,30 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
         )
         if labelled or _is_heading_question(ctx, number, headings):
             remaining = span
-        elif _is_inline_heading(words, headings):  # "The metrics are ...": its own body
+        elif is_inline_heading(words, headings):  # "The metrics are ...": its own body
             bodies.add(number)
+            # "As for the metrics, X. Y." heads what follows, as "Metrics:" does; "The metric
+            # is X; Y" heads the rest of its sentence.
+            remaining = span if is_lead_in_heading(words, headings) else 0
+            clause = number
+            while clause + 1 < len(ctx.segments) and _continues(text, ctx.segments[clause]):
+                clause += 1
+                bodies.add(clause)
         elif remaining:
             bodies.add(number)
             remaining -= 1
     return bodies
 
 
-def _is_inline_heading(words: list[str], headings: frozenset[str]) -> bool:
+def _continues(text: str, segment: SegmentSpan) -> bool:
+    """The sentence goes on after this segment ("X; Y", "X: Y")."""
+    return text[segment.end - 1 : segment.end] in (";", ":")
+
+
+def is_inline_heading(words: list[str], headings: frozenset[str]) -> bool:
     """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
+    if is_said_heading(words, headings):
+        return True
     content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
     return (
         len(content) >= 3

@@ -115,6 +115,11 @@ CUES: tuple[Cue, ...] = (
         "how we'd know it worked", "how we'd know it worked | incomplete application rate falls"
     ),
     _label("goal", "goal | growth back to 8% a quarter"),
+    _label(
+        "goals",
+        "goals | grow the grocery business | ideas | 1 | ai recipe suggestions | 2 | "
+        "a smart reorder list",
+    ),
     _label("measure", "feature | fair resale matching | measure | % of tickets resold at face"),
     _label("measured by", "so a triage chat | measured by | % of after hours chats resolved"),
     _label("target", "pain | nurses chart after their shift | target | charting overtime down 50%"),
@@ -123,6 +128,12 @@ CUES: tuple[Cue, ...] = (
     _label("fix", "fix | pre submission claim checker | metric | first pass acceptance rate"),
     _label("idea", "idea | an ai form coach for first time applicants"),
     _label("feature", "feature | ai powered fair resale matching"),
+    _label("features", "a demand model | features | promotions weather holidays"),
+    _label(
+        "ideas",
+        "goals | grow the grocery business | ideas | 1 | ai recipe suggestions | 2 | "
+        "a smart reorder list",
+    ),
     _label("proposal", "proposal | a voice note that drafts the visit record"),
     _label("approach", "approach | machine translation and llm explanations"),
     _label("mvp", "mvp | a shared inbox that drafts replies"),
@@ -172,11 +183,64 @@ CUES: tuple[Cue, ...] = (
     _marker("then i'd build", "riders miss transfers | then i'd build better arrival predictions"),
     _marker("okay so", "um | okay so the riders"),
     _marker("and then", "we would pilot in one warehouse first | and then roll out to the others"),
-    _marker("i'd", "success | adoption | i'd look at the data after launch"),
+    _marker(
+        "i'd",
+        "success | adoption | i'd look at the data after launch",
+        "they rely on it | so before launch i'd build a test set",
+    ),
     _marker("we'd", "success | adoption | we'd look at the data after launch"),
     _marker("i'll", "riders miss transfers | i'll start with the predictions"),
     _marker("we'll", "riders miss transfers | we'll start with one city"),
 )
+
+# Headings said as a sentence ("The eval is ...", "The persona is ...") besides the lexicon's
+# INLINE_HEADINGS (metric words). "The problem is ..." stays out: "the problem is we need
+# revenue" states the company's goal, not a user's problem.
+SAID_HEADINGS = frozenset(
+    """eval evaluation evals persona segment user users audience pain pains solution feature
+    features idea ideas proposal success goal goals metric metrics measure measures kpi kpis
+    north""".split()
+)
+_COPULAS = frozenset("is are would will".split())
+# "As for the metrics, ...": a lead-in that names the heading of what follows.
+_LEAD_IN = ("as", "for")
+_LEAD_IN_SKIP = frozenset("the our my their".split())
+
+
+def is_said_heading(words: list[str], headings: frozenset[str]) -> bool:
+    """A heading said as a sentence: "The eval is ...", "Our goal is ...", "The pain is ...".
+
+    >>> is_said_heading("the eval is vets grade 300 answers".split(), frozenset({"eval"}))
+    True
+    >>> is_said_heading("the problem is we need revenue".split(), frozenset({"problem"}))
+    False
+    """
+    if is_lead_in_heading(words, headings):
+        return True
+    content = [word for word in words[:6] if word not in _LEAD_IN_SKIP and word != "so"]
+    if content[:2] == ["north", "star"]:
+        del content[1]
+    return (
+        len(content) >= 3
+        and content[0] in headings
+        and content[0] in SAID_HEADINGS
+        and content[1] in _COPULAS
+    )
+
+
+def is_lead_in_heading(words: list[str], headings: frozenset[str]) -> bool:
+    """A sentence that opens by naming its heading: "As for the metrics, minutes per note".
+
+    >>> is_lead_in_heading("as for the metrics minutes per note".split(), frozenset({"metrics"}))
+    True
+    >>> is_lead_in_heading("as for the nurses they".split(), frozenset({"metrics"}))
+    False
+    """
+    if tuple(words[:2]) != _LEAD_IN:
+        return False
+    rest = [word for word in words[2:5] if word not in _LEAD_IN_SKIP]
+    return bool(rest) and rest[0] in headings
+
 
 # Words after a heading word that show it is running speech, not a label: "the problem is",
 # "success rate", "fix the bug", "users who". A label is followed by its content.
@@ -192,13 +256,17 @@ _NOT_BEFORE_LABEL = frozenset(
     """a an the this that these those our my their his her its your whose some any no every each
     main biggest real key core big first second one of for in on with to about by at from into
     as than is are was were be 's what which how why who quick clear per let help helps allow
-    allows""".split()
+    allows i we you they he she me us them i'd we'd i'll we'll can could would should will must
+    let's don't""".split()
 )
 # Words before "why" that make it a clause ("that's why", "the reason why", "explain why").
 _NOT_BEFORE_WHY = frozenset(
     "that's thats reason explain explains know knows understand see wonder ask asks".split()
 )
 _PEOPLE_WINDOW = 5
+# Words that open the clause of a marker just after them ("so before launch i'd build").
+_CLAUSE_LEADS = frozenset("so and but then before after when once if because".split())
+_LEAD_WINDOW = 3
 # Labels that name the audience: their content names people ("user | solo dentists").
 _AUDIENCE_LABELS = frozenset(
     {
@@ -309,6 +377,29 @@ def _cue_at(norms: list[str], gaps: list[str], index: int) -> Cue | None:
     return None
 
 
+def _clause_start(norms: list[str], begin: int, marker: int) -> int:
+    """Where the clause holding a marker starts: "so before launch | i'd build" cuts before "so".
+
+    A conjunction or subordinator just before the marker belongs to its clause.
+    """
+    for index in range(max(begin, marker - _LEAD_WINDOW), marker):
+        if norms[index] in _CLAUSE_LEADS:
+            return index
+    return marker
+
+
+def _enumerators(norms: list[str]) -> set[int]:
+    """Positions of "1", "2", "3", ... said in order: a numbered list read aloud.
+
+    Only a run that reaches "2" counts: a lone "1" is a quantity ("1 in 7 claims").
+    """
+    found: list[int] = []
+    for index, word in enumerate(norms):
+        if word == str(len(found) + 1) and (not found or index - found[-1] > 1):
+            found.append(index)
+    return set(found) if len(found) >= 2 else set()
+
+
 def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
     """Cut an unpunctuated transcript's tokens into labels, questions and clauses.
 
@@ -328,6 +419,7 @@ def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
         text[a.end : b.start]
         for a, b in zip([Token("", 0, 0, False), *tokens], tokens, strict=False)
     ]
+    enumerators = _enumerators(norms)
     chunks: list[Chunk] = []
     begin = index = 0
 
@@ -347,9 +439,12 @@ def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
             index = end
             continue
         if cue is not None and length >= MIN_MARKER_WORDS:
-            cut(index)
+            cut(_clause_start(norms, begin, index))
             index += len(cue.words)  # no cut inside the marker ("the metric i'd use")
             continue
+        if index in enumerators:  # "ideas 1 ai recipe suggestions 2 smart reorder list"
+            cut(index)
+            cut(index + 1)
         at_marker = norms[index] in DISCOURSE_MARKERS and length >= MIN_CHUNK_WORDS
         if at_marker or length >= MAX_CHUNK_WORDS:
             cut(index)

@@ -99,3 +99,44 @@ def test_the_module_examples_hold() -> None:
     results = doctest.testmod(spoken)
     assert results.attempted >= 3
     assert results.failed == 0
+
+
+PROMPT = PromptSpec.from_text("Design an AI feature for a home-care agency.")
+
+
+@pytest.mark.parametrize(
+    ("element", "labelled", "said"),
+    [
+        (
+            "eval_criteria",
+            "Eval: nurses grade 200 drafted visit notes against the chart.",
+            "The eval is nurses grade 200 drafted visit notes against the chart.",
+        ),
+        (
+            "metrics",
+            "Metrics:\n- minutes from visit to signed note\n- notes signed per shift",
+            "As for the metrics, minutes from visit to signed note. Notes signed per shift.",
+        ),
+        (
+            "metrics",
+            "North star: notes signed the same day; minutes of documentation per visit.",
+            "The north star is notes signed the same day; minutes of documentation per visit.",
+        ),
+        (
+            "who",
+            "Persona: Aisha, a first-generation freshman who works 25 hours a week.",
+            "The persona is Aisha, a first-generation freshman who works 25 hours a week.",
+        ),
+    ],
+)
+def test_a_heading_said_as_a_sentence_counts_like_the_label(
+    element: str, labelled: str, said: str
+) -> None:
+    assert analyze(labelled, PROMPT).coverage[element].present, labelled
+    assert analyze(said, PROMPT).coverage[element].present, said
+
+
+def test_the_problem_said_as_a_sentence_is_not_a_heading() -> None:
+    # "The problem is we need revenue" states the company's goal, not a user's problem.
+    answer = "The problem is we need to increase ARR and reduce churn. I'd build AI lead scoring."
+    assert not analyze(answer, PROMPT).coverage["why"].present
