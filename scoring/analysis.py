@@ -22,7 +22,6 @@ from scoring.context import (
     content_count,
     heading_bodies,
     heading_content,
-    is_inline_heading,
     is_modifier,
     segment_text,
 )
@@ -591,7 +590,7 @@ def _eval_headings(ctx: Context) -> list[Match]:
             body = ctx.words[number + 1] if number + 1 < len(ctx.segments) else []
             if content_count(body) >= 3:
                 found.append(Match("eval", words[0], segment.first_token, segment.first_token))
-        elif is_inline_heading(words, lx.EVAL_HEADINGS) and content_count(words) >= 4:
+        elif ctx.is_inline_heading(number, lx.EVAL_HEADINGS) and content_count(words) >= 4:
             head = next(i for i, w in enumerate(words) if w in lx.EVAL_HEADINGS)
             index = segment.first_token + head
             found.append(Match("eval", words[head], index, index))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scoring import lexicon as lx
 from scoring.matcher import Match
-from scoring.spoken import Chunk, chunk_spoken, is_lead_in_heading, is_said_heading, is_unpunctuated
+from scoring.spoken import Chunk, SaidHeading, chunk_spoken, is_unpunctuated, said_heading
 from scoring.text import Token, chunk_long_span, split_sentences
 
 MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
@@ -59,6 +59,22 @@ def _spoken_segment(text: str, tokens: list[Token], chunk: Chunk) -> SegmentSpan
     return SegmentSpan(start, end, chunk.first, chunk.last, chunk.kind)
 
 
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _inline_names(words: list[str], said: SaidHeading | None) -> frozenset[str]:
+    """The heading words a segment names as a sentence ("The metrics are X" -> {"metrics"})."""
+    names = said.names if said is not None else _NO_NAMES
+    content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
+    if (
+        len(content) >= 3
+        and content[0] in lx.INLINE_HEADINGS  # "the problem is we need revenue" states a goal
+        and content[1] in {"is", "are", "would", "will"}
+    ):
+        return names | {content[0]}
+    return names
+
+
 class Context:
     """Token-level context checks shared by the detectors."""
 
@@ -80,6 +96,20 @@ class Context:
             for index in range(segment.first_token, segment.last_token):
                 self.segment_of[index] = number
             self.words.append(self.norms[segment.first_token : segment.last_token])
+        # Headings each segment names as a sentence, read once: detectors ask per heading set.
+        self.said = [said_heading(words) for words in self.words]
+        self.inline_names = [
+            _inline_names(words, said) for words, said in zip(self.words, self.said, strict=True)
+        ]
+
+    def is_inline_heading(self, segment: int, headings: frozenset[str]) -> bool:
+        """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
+        return not self.inline_names[segment].isdisjoint(headings)
+
+    def leads_in(self, segment: int) -> bool:
+        """'As for the metrics, X.': the said heading heads the sentences after it too."""
+        said = self.said[segment]
+        return said is not None and said.lead_in
 
     def is_question(self, segment: int) -> bool:
         """The segment asks rather than states ("what could be some pain points?")."""
@@ -130,11 +160,11 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
         )
         if labelled or _is_heading_question(ctx, number, headings):
             remaining = span
-        elif is_inline_heading(words, headings):  # "The metrics are ...": its own body
+        elif ctx.is_inline_heading(number, headings):  # "The metrics are ...": its own body
             bodies.add(number)
             # "As for the metrics, X. Y." heads what follows, as "Metrics:" does; "The metric
             # is X; Y" heads the rest of its sentence.
-            remaining = span if is_lead_in_heading(words, headings) else 0
+            remaining = span if ctx.leads_in(number) else 0
             clause = number
             while clause + 1 < len(ctx.segments) and _continues(text, ctx.segments[clause]):
                 clause += 1
@@ -148,19 +178,6 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
 def _continues(text: str, segment: SegmentSpan) -> bool:
     """The sentence goes on after this segment ("X; Y", "X: Y")."""
     return text[segment.end - 1 : segment.end] in (";", ":")
-
-
-def is_inline_heading(words: list[str], headings: frozenset[str]) -> bool:
-    """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
-    if is_said_heading(words, headings):
-        return True
-    content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
-    return (
-        len(content) >= 3
-        and content[0] in headings
-        and content[0] in lx.INLINE_HEADINGS  # "the problem is we need revenue" states a goal
-        and content[1] in {"is", "are", "would", "will"}
-    )
 
 
 def _is_heading_question(ctx: Context, number: int, headings: frozenset[str]) -> bool:

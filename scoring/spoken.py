@@ -213,42 +213,42 @@ _LEAD_IN = ("as", "for")
 _LEAD_IN_SKIP = frozenset("the our my their".split())
 
 
-def is_said_heading(words: list[str], headings: frozenset[str]) -> bool:
-    """A heading said as a sentence: "The eval is ...", "Our goal is ...", "The pain is ...".
+@dataclass(frozen=True, slots=True)
+class SaidHeading:
+    """The heading words a sentence opens by naming, and whether it leads in to what follows."""
 
-    >>> is_said_heading("the eval is vets grade 300 answers".split(), frozenset({"eval"}))
+    names: frozenset[str]
+    lead_in: bool = False
+
+
+def said_heading(words: list[str]) -> SaidHeading | None:
+    """A heading said as a sentence: "The eval is ...", "Our core pain is ...", or a lead-in
+    that names the heading of what follows: "As for the metrics, ...".
+
+    Computed once per sentence (``Context``); the caller asks for the headings it reads.
+
+    >>> said_heading("the eval is vets grade 300 answers".split())
+    SaidHeading(names=frozenset({'eval'}), lead_in=False)
+    >>> said_heading("our core pain is lost notes".split())
+    SaidHeading(names=frozenset({'pain'}), lead_in=False)
+    >>> said_heading("as for the metrics minutes per note".split())
+    SaidHeading(names=frozenset({'metrics'}), lead_in=True)
+    >>> said_heading("the problem is we need revenue".split()) is None
     True
-    >>> is_said_heading("our core pain is lost notes".split(), frozenset({"pain"}))
-    True
-    >>> is_said_heading("the problem is we need revenue".split(), frozenset({"problem"}))
-    False
     """
-    if is_lead_in_heading(words, headings):
-        return True
+    if tuple(words[:2]) == _LEAD_IN:
+        rest = [word for word in words[2:5] if word not in _LEAD_IN_SKIP]
+        return SaidHeading(frozenset(rest[:1]), lead_in=True) if rest else None
+    if _COPULAS.isdisjoint(words[:7]):  # the fast path: most sentences name no heading
+        return None
     content = [word for word in words[:6] if word not in _LEAD_IN_SKIP and word != "so"]
     # The heading may come with a word before or after it: "core pain", "eval plan".
     copula = next((i for i, word in enumerate(content[:4]) if word in _COPULAS), 0)
-    name = content[:copula]
+    if not 1 <= copula <= 2 or copula + 1 >= len(content):
+        return None
     said = SAID_HEADINGS | _SAID_AFTER_THE if words[:1] == ["the"] else SAID_HEADINGS
-    return (
-        1 <= len(name) <= 2
-        and copula + 1 < len(content)
-        and any(word in headings and word in said for word in name)
-    )
-
-
-def is_lead_in_heading(words: list[str], headings: frozenset[str]) -> bool:
-    """A sentence that opens by naming its heading: "As for the metrics, minutes per note".
-
-    >>> is_lead_in_heading("as for the metrics minutes per note".split(), frozenset({"metrics"}))
-    True
-    >>> is_lead_in_heading("as for the nurses they".split(), frozenset({"metrics"}))
-    False
-    """
-    if tuple(words[:2]) != _LEAD_IN:
-        return False
-    rest = [word for word in words[2:5] if word not in _LEAD_IN_SKIP]
-    return bool(rest) and rest[0] in headings
+    names = frozenset(word for word in content[:copula] if word in said)
+    return SaidHeading(names) if names else None
 
 
 # Words after a heading word that show it is running speech, not a label: "the problem is",
