@@ -31,7 +31,7 @@ CueKind = Literal["label", "question", "marker"]
 # A text is unpunctuated when it has no line break and fewer sentence ends than one per this
 # many words: written prose averages one per 15-25 words; a transcript rewrite has none.
 WORDS_PER_BOUNDARY = 40
-MIN_SPOKEN_WORDS = 12
+MIN_SPOKEN_WORDS = 6
 # A marker opens a clause once the clause before it has this many words.
 MIN_MARKER_WORDS = 1
 
@@ -142,6 +142,9 @@ CUES: tuple[Cue, ...] = (
     # how: technique, evaluation, failure, rollout
     _label("technique", "technique | retrieval over manuals and work orders"),
     _label("stack", "stack | retrieval and an llm that cites the manual"),
+    _label(
+        "tech", "we'd check 500 replies before launch | tech | llm with prices pulled from the ro"
+    ),
     _label("evaluation", "evaluation | senior techs build 200 real fault scenarios"),
     _label("eval", "eval | a golden set of 200 questions with reference answers"),
     _label("evals", "evals | 300 labelled calls graded by two supervisors"),
@@ -359,7 +362,17 @@ def _is_label(norms: list[str], gaps: list[str], index: int, cue: Cue) -> bool:
         return previous not in _NOT_BEFORE_WHY
     if cue.phrase in _AUDIENCE_LABELS and index:
         return _names_people(norms, previous, end)
+    if cue.phrase == "tech" and index:
+        # "a senior tech ..." is a person; the label names a technique right after it.
+        return not _technique_words().isdisjoint(norms[end : end + _PEOPLE_WINDOW])
     return True
+
+
+@cache
+def _technique_words() -> frozenset[str]:
+    """Words of the lexicon's technique names ("llm", "retrieval", "vision model")."""
+    words = {word.strip("*") for phrase in lx.TECH + lx.MODEL_WORDS for word in phrase.split()}
+    return frozenset(w for w in words if w.isalnum() and w not in lx.ENGLISH_STOPWORDS)
 
 
 def _names_people(norms: list[str], previous: str, end: int) -> bool:

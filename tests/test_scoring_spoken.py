@@ -46,6 +46,8 @@ def test_the_cue_examples_cut_where_marked(example: str) -> None:
         "we track the success rate of first time fixes for every technician",
         "i would build a fix for the nurses who work nights on the ward",
         "that's why the users want a dashboard with their attrition risk every week",
+        "the junior tech calls a senior tech before ordering parts for the unit",
+        "let me fix the segment first because delivery drivers covers everyone",
     ],
 )
 def test_heading_words_in_running_speech_are_not_labels(sentence: str) -> None:
