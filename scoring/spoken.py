@@ -199,14 +199,14 @@ CUES: tuple[Cue, ...] = (
 
 # Headings said as a sentence ("The eval is ...", "The persona is ..."). Words that open
 # ordinary sentences as often stay out: "the problem is we need revenue" states the company's
-# goal, "our users are digital natives" names no one, "success will be measured by adoption"
-# and "the goal is a chatbot that delivers value" name no measure, "the target is near zero".
+# goal, "our users are digital natives" names no one, "the target is near zero" is a number.
 SAID_HEADINGS = frozenset(
     """eval evaluation evals persona segment pain pains solution feature features idea ideas
     proposal metric metrics measure measures kpi kpis north guardrail guardrails""".split()
 )
-# ... and one said only with "the" ("The success is weekly active teams"): without it
-# ("Success will be measured by adoption", "Success would feel like ...") it names no measure.
+# ... and some only when the sentence opens with "the" ("The success is weekly active teams",
+# "The goal is +15% revenue from upsell"): "Success will be measured by adoption", "Success
+# would feel like ..." and "Ultimately the goal is a chatbot that delivers value" name no measure.
 _SAID_AFTER_THE = frozenset({"success", "goal", "goals"})
 _COPULAS = frozenset("is are would will".split())
 _SAID_HEADING_OPENERS = frozenset("the our my".split())

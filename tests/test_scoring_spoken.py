@@ -142,3 +142,25 @@ def test_the_problem_said_as_a_sentence_is_not_a_heading() -> None:
     # "The problem is we need revenue" states the company's goal, not a user's problem.
     answer = "The problem is we need to increase ARR and reduce churn. I'd build AI lead scoring."
     assert not analyze(answer, PROMPT).coverage["why"].present
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("the eval is vets grade 300 answers", {"eval"}),
+        ("our core pain is lost notes", {"pain"}),
+        ("the north star is notes signed the same day", {"north"}),
+        ("the success is weekly active teams", {"success"}),
+        ("as for the metrics minutes per note", {"metrics"}),
+        # Sentences that open with a heading word but say something else.
+        ("the problem is we need revenue", None),
+        ("our users are digital natives who live on their phones", None),
+        ("success will be measured by adoption across cities", None),
+        ("ultimately the goal is a chatbot that delivers value", None),
+        ("the target is near zero", None),
+        ("the solution", None),
+    ],
+)
+def test_said_headings(sentence: str, names: set[str] | None) -> None:
+    said = spoken.said_heading(sentence.split())
+    assert (said.names if said else None) == names, sentence
