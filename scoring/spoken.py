@@ -19,6 +19,7 @@ examples (``|`` marks the expected cuts) that ``tests/test_scoring_spoken.py`` c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -35,6 +36,7 @@ MIN_SPOKEN_WORDS = 6
 # A marker opens a clause once the clause before it has this many words.
 MIN_MARKER_WORDS = 1
 
+_PERCENT = re.compile("%")
 _BOUNDARY = re.compile(r"[.!?;:]+[\"')\]]*(?=\s|\Z)")
 
 
@@ -45,10 +47,10 @@ class Cue:
     phrase: str
     kind: CueKind
     examples: tuple[str, ...]
+    words: tuple[str, ...] = ()  # the phrase's words, filled in from it
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.phrase.split())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.phrase.split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +323,12 @@ def _cue_index() -> dict[str, tuple[Cue, ...]]:
 
 
 @cache
+def _cue_starters() -> frozenset[str]:
+    """Words that may open a cue: any other word is read past at once."""
+    return frozenset(_cue_index()) | _SAID_HEADING_OPENERS
+
+
+@cache
 def _label_words() -> frozenset[str]:
     return frozenset(cue.words[0] for cue in CUES if cue.kind == "label")
 
@@ -341,16 +349,16 @@ def is_unpunctuated(text: str, tokens: list[Token]) -> bool:
     return len(_BOUNDARY.findall(text)) * WORDS_PER_BOUNDARY < len(tokens)
 
 
-def _is_label(norms: list[str], gaps: list[str], index: int, cue: Cue) -> bool:
+def _is_label(norms: list[str], after_percent: set[int], index: int, cue: Cue) -> bool:
     """A heading word said as a run-in label, not as part of a sentence.
 
-    ``gaps[i]`` is the text between token i-1 and token i: a "%" there is content said after
-    the label ("metrics % of jobs ..."), whatever word follows it.
+    ``after_percent`` holds the tokens said right after a "%": a "%" after the label is its
+    content ("metrics % of jobs ..."), whatever word follows it.
     """
     end = index + len(cue.words)
     if end >= len(norms):
         return False
-    said_content = "%" in gaps[end] or cue.words[-1] == "by"  # "measured by ..." leads in
+    said_content = end in after_percent or cue.words[-1] == "by"  # "measured by ..." leads in
     if norms[end] in _NOT_AFTER_LABEL and not said_content:
         return False
     if norms[end] in _label_words():  # a label has content: "a senior tech success ..."
@@ -399,14 +407,14 @@ def _said_heading_at(norms: list[str], index: int) -> bool:
     )
 
 
-def _cue_at(norms: list[str], gaps: list[str], index: int) -> Cue | None:
+def _cue_at(norms: list[str], after_percent: set[int], index: int) -> Cue | None:
     if _said_heading_at(norms, index):
         return _SAID_HEADING_CUE
-    for cue in _cue_index().get(norms[index], ()):
+    for cue in _cue_index().get(norms[index], ()):  # most words start no cue: no loop
         end = index + len(cue.words)
         if tuple(norms[index:end]) != cue.words:
             continue
-        if cue.kind != "label" or _is_label(norms, gaps, index, cue):
+        if cue.kind != "label" or _is_label(norms, after_percent, index, cue):
             return cue
     return None
 
@@ -428,10 +436,20 @@ def _enumerators(norms: list[str]) -> set[int]:
     Only a run that reaches "2" counts: a lone "1" is a quantity ("1 in 7 claims").
     """
     found: list[int] = []
+    expected = "1"
     for index, word in enumerate(norms):
-        if word == str(len(found) + 1) and (not found or index - found[-1] > 1):
+        if word == expected and (not found or index - found[-1] > 1):
             found.append(index)
+            expected = str(len(found) + 1)
     return set(found) if len(found) >= 2 else set()
+
+
+def _after_percent(text: str, tokens: list[Token]) -> set[int]:
+    """Indices of the tokens right after a "%" (the tokenizer drops the sign itself)."""
+    if "%" not in text:
+        return set()
+    starts = [token.start for token in tokens]
+    return {bisect_left(starts, sign.start()) for sign in _PERCENT.finditer(text)}
 
 
 def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
@@ -449,10 +467,7 @@ def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
      ('claim denials cost them hours every week', 'clause')]
     """
     norms = [token.norm for token in tokens]
-    gaps = [
-        text[a.end : b.start]
-        for a, b in zip([Token("", 0, 0, False), *tokens], tokens, strict=False)
-    ]
+    after_percent = _after_percent(text, tokens)
     enumerators = _enumerators(norms)
     chunks: list[Chunk] = []
     begin = index = 0
@@ -463,9 +478,10 @@ def chunk_spoken(text: str, tokens: list[Token]) -> list[Chunk]:
             chunks.append(Chunk(begin, at, kind))
         begin = at
 
+    starters = _cue_starters()
     while index < len(norms):
         length = index - begin
-        cue = _cue_at(norms, gaps, index)
+        cue = _cue_at(norms, after_percent, index) if norms[index] in starters else None
         if cue is not None and cue.kind != "marker":
             end = index + len(cue.words)
             cut(index)
