@@ -273,8 +273,8 @@ _NOT_BEFORE_LABEL = frozenset(
     allows i we you they he she me us them i'd we'd i'll we'll can could would should will must
     let's don't""".split()
 )
-# Words before "why" that make it a clause ("that's why", "the reason why", "explain why").
-_NOT_BEFORE_WHY = frozenset(
+# Words before "why" or "who" that make it a clause ("that's why", "the reason why", "ask who").
+_NOT_BEFORE_QUESTION_WORD = frozenset(
     "that's thats reason explain explains know knows understand see wonder ask asks".split()
 )
 _PEOPLE_WINDOW = 5
@@ -366,10 +366,14 @@ def _is_label(norms: list[str], after_percent: set[int], index: int, cue: Cue) -
     previous = norms[index - 1] if index else ""
     if previous in _NOT_BEFORE_LABEL:
         return False
+    if cue.phrase in {"why", "who"} and previous in _NOT_BEFORE_QUESTION_WORD:
+        return False  # "that's why", "can i ask who the main customer is"
     if cue.phrase == "why":
-        return previous not in _NOT_BEFORE_WHY
-    if cue.phrase in _AUDIENCE_LABELS and index:
-        return _names_people(norms, previous, end)
+        return True
+    if cue.phrase in _AUDIENCE_LABELS:
+        if norms[end] in _SPOKEN_VERBS:  # "users want a dashboard": a sentence about users
+            return False
+        return not index or _names_people(norms, previous, end)
     if cue.phrase == "tech" and index:
         # "a senior tech ..." is a person; the label names a technique right after it.
         return not _technique_words().isdisjoint(norms[end : end + _PEOPLE_WINDOW])
@@ -390,7 +394,7 @@ def _names_people(norms: list[str], previous: str, end: int) -> bool:
     the people it describes, and "users want a dashboard" is a sentence about users.
     """
     people = _people_nouns()
-    if previous in people or norms[end] in _SPOKEN_VERBS:
+    if previous in people:
         return False
     named = norms[end : end + _PEOPLE_WINDOW]
     # "who fans who bought tickets": people are what a relative "who" follows.

@@ -48,6 +48,8 @@ def test_the_cue_examples_cut_where_marked(example: str) -> None:
         "that's why the users want a dashboard with their attrition risk every week",
         "the junior tech calls a senior tech before ordering parts for the unit",
         "let me fix the segment first because delivery drivers covers everyone",
+        "users want a dashboard and our customers keep asking for one every week",
+        "before i answer can i ask who the company's main customer is and the budget",
     ],
 )
 def test_heading_words_in_running_speech_are_not_labels(sentence: str) -> None:
