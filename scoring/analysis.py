@@ -595,14 +595,19 @@ def _is_named_rate(match: Match, ctx: Context) -> bool:
 
 
 def _eval_headings(ctx: Context) -> list[Match]:
-    """An 'Evaluation:' heading followed by a segment with real content."""
+    """An 'Evaluation:' heading followed by a segment with real content, or the heading said
+    as a sentence with it ("The eval is ...", "As for the evaluation, ...")."""
     found = []
-    for number, segment in enumerate(ctx.segments[:-1]):
+    for number, segment in enumerate(ctx.segments):
         words = ctx.words[number]
         if 1 <= len(words) <= 3 and words[0] in lx.EVAL_HEADINGS:
-            body = ctx.words[number + 1]
+            body = ctx.words[number + 1] if number + 1 < len(ctx.segments) else []
             if content_count(body) >= 3:
                 found.append(Match("eval", words[0], segment.first_token, segment.first_token))
+        elif ctx.is_inline_heading(number, lx.EVAL_HEADINGS) and content_count(words) >= 4:
+            head = next(i for i, w in enumerate(words) if w in lx.EVAL_HEADINGS)
+            index = segment.first_token + head
+            found.append(Match("eval", words[head], index, index))
     return found
 
 

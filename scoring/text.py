@@ -49,7 +49,7 @@ _SENTENCE_END = re.compile(
 )
 
 # Spoken transcripts arrive without punctuation; chunk them at discourse markers instead.
-_DISCOURSE = frozenset(
+DISCOURSE_MARKERS = frozenset(
     [
         "so",
         "and",
@@ -160,7 +160,7 @@ def chunk_long_span(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, in
     begin = lo
     for index in range(lo, hi):
         length = index - begin
-        at_marker = tokens[index].norm in _DISCOURSE and length >= MIN_CHUNK_WORDS
+        at_marker = tokens[index].norm in DISCOURSE_MARKERS and length >= MIN_CHUNK_WORDS
         if at_marker or length >= MAX_CHUNK_WORDS:
             ranges.append((begin, index))
             begin = index
