@@ -15,12 +15,20 @@ from coach.ui.state import (
     MOCK_PAGE,
     PRACTICE_PAGE,
     PROGRESS_PAGE,
+    REVIEW_FILE_PAGE,
+    REVIEW_LINK_PAGE,
+    REVIEW_PARAM,
     SETTINGS_PAGE,
     SIGN_IN_PAGE,
     init_state,
 )
 
 st.set_page_config(page_title="AI-PM Interview Coach", page_icon=":material/target:", layout="wide")
+
+if REVIEW_PARAM in st.query_params:
+    # A review link: one page for a visitor without an account, before any sign-in, no menu.
+    st.navigation([st.Page(REVIEW_LINK_PAGE, title="Review an answer")], position="hidden").run()
+    st.stop()
 
 try:
     frame = load_frame()
@@ -53,6 +61,7 @@ else:
                 ],
                 "Data": [
                     st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
+                    st.Page(REVIEW_FILE_PAGE, title="Review a file", icon=":material/rate_review:"),
                 ],
                 **mentor_sections(frame),
             }

@@ -42,6 +42,15 @@ class StorageUnavailableError(DatabaseUnavailableError):
         self.reason = reason
 
 
+class ScoreNotStoredError(StorageUnavailableError):
+    """The answer was stored, then the database failed before its score was: the attempt
+    waits, unscored, for "Retry scoring" (submitting the text again would store it twice)."""
+
+    def __init__(self, attempt_id: int, reason: str) -> None:
+        super().__init__(reason)
+        self.attempt_id = attempt_id
+
+
 class AccessDeniedError(CoachError):
     """The signed-in user may not see or change this record."""
 
@@ -124,6 +133,17 @@ class AccountLockedError(AccountError):
         self.minutes = minutes
 
 
+class TooManySignInsError(AccountError):
+    """Too many failed sign-ins from this network address, across all accounts."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "Too many failed sign-ins from your network: sign-in from here is paused for "
+            f"{minutes} more minute(s)."
+        )
+        self.minutes = minutes
+
+
 class SessionEndedError(AccountError):
     """The browser's sign-in session expired, was signed out, or its user no longer exists."""
 
@@ -172,7 +192,3 @@ class ReviewNotFoundError(AccessDeniedError):
     def __init__(self, kind: str, item_id: int) -> None:
         super().__init__(f"{kind} {item_id} not found.")
         self.item_id = item_id
-
-
-class DuplicateReviewError(ReviewInputError):
-    """A review with this external id (an offline review file's) is stored already."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from coach.db.database import Database, open_database
 from coach.db.models import Review
 from coach.services import admin, reviews
+from coach.services.review_content import flag_place
 from coach.settings import load_settings
 from question_bank import Bank
 from tests.review_support import (
@@ -195,7 +196,7 @@ def _reviewed(db: Database, people: Cohorts, attempt_id: int) -> None:
                 {
                     "flag_id": first.id,
                     "decision": "reject",
-                    "span_start": reviews.flag_place(first),
+                    "span_start": flag_place(first)[0],
                     "reason": "Not a problem here.",
                 }
             ],

@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 
 import coach.services
+from coach.db import review_queries
 from coach.db.database import Database
 from coach.errors import (
     AccessDeniedError,
     AdminRequiredError,
     AttemptNotFoundError,
     InterviewNotFoundError,
+    ReviewLinkError,
 )
 from coach.services import (
     access,
@@ -39,6 +41,8 @@ from coach.services import (
     judge,
     progress,
     rescore,
+    review_files,
+    review_links,
     review_stats,
     reviews,
     selection,
@@ -346,10 +350,10 @@ ATTEMPTS.update(
 
 
 def _victims_reviewed(db: Database, v: Victim) -> int:
-    """A submitted review (from a review file) of the victim's attempt; its comment's id."""
-    content = parse_review({"comments": [{"body": "Who is the user?"}]})
-    reviews.store_external_review(
-        db, attempt_id=v.attempt_id, content=content, reviewer_name="Mentor", source="file"
+    """A submitted review (through a review link) of the victim's attempt; its comment's id."""
+    token = review_links.create_link(db, v.user, v.attempt_id).token
+    review_links.submit_link_review(
+        db, token, name="Mentor", review={"comments": [{"body": "Who is the user?"}]}
     )
     (shown,) = reviews.reviews_for_owner(db, v.user, v.attempt_id)
     return shown.comments[0].id
@@ -367,6 +371,27 @@ def _reviewed_marks_stay_theirs(db: Database, me: UserContext, v: Victim, b: Ban
     _victims_reviewed(db, v)
     assert reviews.reviewed_attempt_ids(db, me) == frozenset()
     assert reviews.reviewed_attempt_ids(db, v.user) == frozenset({v.attempt_id})
+
+
+def _link_stays_active(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    link = review_links.create_link(db, v.user, v.attempt_id).link
+    with pytest.raises(ReviewLinkError, match=f"^Review link {link.id} not found"):
+        review_links.revoke_link(db, me, link.id)
+    assert [x.status for x in review_links.list_links(db, v.user, v.attempt_id)] == ["active"]
+
+
+def _response_not_imported_onto_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    """The victim's review response, imported by the intruder, lands nowhere."""
+    request = review_files.read_request(review_files.request_file(db, v.user, [v.attempt_id]))
+    response = review_files.response_file(
+        request,
+        name="Mo",
+        reviews={request.attempts[0].ref: review_files.FileReview(parse_review({}))},
+    )
+    result = review_files.import_response(db, me, response)
+    assert result.added == [] and len(result.refused) == 1
+    with db.session() as session:
+        assert not review_queries.reviews_of_attempts(session, attempt_ids=[v.attempt_id])
 
 
 ATTEMPTS.update(
@@ -391,6 +416,17 @@ ATTEMPTS.update(
         ),
         "reviews.reply": _reply_refused,
         "reviews.reviewed_attempt_ids": _reviewed_marks_stay_theirs,
+        "review_links.create_link": _refused(
+            lambda db, me, v, b: review_links.create_link(db, me, v.attempt_id)
+        ),
+        "review_links.list_links": _refused(
+            lambda db, me, v, b: review_links.list_links(db, me, v.attempt_id)
+        ),
+        "review_links.revoke_link": _link_stays_active,
+        "review_files.request_file": _refused(
+            lambda db, me, v, b: review_files.request_file(db, me, [v.attempt_id])
+        ),
+        "review_files.import_response": _response_not_imported_onto_theirs,
     }
 )
 # Functions that take the acting user but are covered elsewhere, and why.

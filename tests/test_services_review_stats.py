@@ -11,9 +11,8 @@ import pytest
 from coach.cli import main
 from coach.db.database import Database
 from coach.errors import AdminRequiredError
-from coach.services import review_stats, reviews
-from coach.services.review_content import parse_review
-from coach.services.reviews import flag_place
+from coach.services import review_links, review_stats, reviews
+from coach.services.review_content import flag_place
 from question_bank import Prompt
 from scoring.labels import LABELS
 from tests.review_support import SHELL, STRONG_ANSWER, Cohorts, answer, make_cohorts
@@ -32,7 +31,7 @@ def _decide(db: Database, people: Cohorts, attempt_id: int, verdicts: dict[str, 
         {
             "flag_id": flag.id,
             "decision": verdicts[flag.id],
-            "span_start": flag_place(flag),
+            "span_start": flag_place(flag)[0],
             "reason": "checked",
         }
         for flag in flags
@@ -120,9 +119,9 @@ def test_the_export_has_the_corpus_shape_with_labels_from_mentors(
         ),
     }
     reviews.save_review(db, people.mo, attempt_id, data, submit=True)
-    content = parse_review({"overall_comment": "From a file"})
-    reviews.store_external_review(
-        db, attempt_id=attempt_id, content=content, reviewer_name="Dr. X", source="file"
+    token = review_links.create_link(db, people.ann, attempt_id).token
+    review_links.submit_link_review(
+        db, token, name="Dr. X", review={"overall_comment": "Through a link"}
     )
     lines = list(review_stats.export_reviews_jsonl(db, SHELL))
     assert len(lines) == 2 and all(line.endswith("\n") for line in lines)

@@ -13,13 +13,11 @@ from coach.db.database import Database
 from coach.db.models import Review, ReviewComment, ReviewReply
 from coach.errors import (
     AttemptNotFoundError,
-    DuplicateReviewError,
     ReviewInputError,
     ReviewNotFoundError,
 )
-from coach.services import admin, demo, reviews
-from coach.services.review_content import MAX_COMMENT_CHARS, ReviewInput, parse_review
-from coach.services.reviews import flag_place
+from coach.services import admin, demo, review_links, reviews
+from coach.services.review_content import MAX_COMMENT_CHARS, flag_place
 from question_bank import Bank, Prompt
 from tests.review_support import (
     SHELL,
@@ -51,10 +49,13 @@ def _review(db: Database, people: Cohorts, attempt_id: int, **extra: Any) -> dic
             {
                 "flag_id": first.id,
                 "decision": "reject",
-                "span_start": flag_place(first),
+                "span_start": flag_place(first)[0],
                 "reason": "Not here.",
             },
-            *({"flag_id": f.id, "decision": "accept", "span_start": flag_place(f)} for f in rest),
+            *(
+                {"flag_id": f.id, "decision": "accept", "span_start": flag_place(f)[0]}
+                for f in rest
+            ),
             {"flag_id": "solution-first", "decision": "add", "reason": "Model in sentence one."},
         ],
         "elements": {"who": False, "why": False, "metrics": False, "tech": True},
@@ -350,47 +351,28 @@ def _comment_ids(db: Database) -> list[int]:
 # --- reviews without an account --------------------------------------------------------------
 
 
-def test_an_external_review_is_checked_the_same_and_imported_once(
+def test_a_review_through_a_link_reaches_the_learner_like_a_mentors(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
+    """Link and file reviews are stored by review_links / review_files (tested there); the
+    learner reads them here with the mentors' ones, and replies to them once too."""
     attempt_id = answer(db, people.ann, prompt)
-    subject = reviews.review_context(db, attempt_id)
-    assert subject.attempt.answer == WEAK_ANSWER and subject.flags
-    content = parse_review({"comments": [{"body": "Good start", "quote": "RAG pipeline"}]})
-    review_id = reviews.store_external_review(
+    token = review_links.create_link(db, people.ann, attempt_id).token
+    review_id = review_links.submit_link_review(
         db,
-        attempt_id=attempt_id,
-        content=content,
-        reviewer_name="  Dr. <b>Who</b>  ",
-        source="file",
-        external_id="file-review-1",
+        token,
+        name="  Dr. <b>Who</b>  ",
+        review={"comments": [{"body": "Good start", "quote": "RAG pipeline"}]},
     )
-    (shown,) = reviews.reviews_for_owner(db, people.ann, attempt_id)
-    assert (shown.id, shown.reviewer_name, shown.source) == (review_id, "Dr. <b>Who</b>", "file")
-    assert shown.comments[0].matches
-    with pytest.raises(DuplicateReviewError, match="imported already"):
-        reviews.store_external_review(
-            db,
-            attempt_id=attempt_id,
-            content=content,
-            reviewer_name="Dr. Who",
-            source="file",
-            external_id="file-review-1",
-        )
-    bad = ReviewInput(comments=[{"body": "x", "quote": "not in the answer at all"}])  # type: ignore[list-item]
-    for name, payload, error in (
-        ("Dr. Who", bad, ReviewInputError),
-        ("", content, ReviewInputError),
-        ("n" * 201, content, ReviewInputError),
-    ):
-        with pytest.raises(error):
-            reviews.store_external_review(
-                db, attempt_id=attempt_id, content=payload, reviewer_name=name, source="link"
-            )
-    with pytest.raises(AttemptNotFoundError):
-        reviews.store_external_review(
-            db, attempt_id=attempt_id + 50, content=content, reviewer_name="x", source="link"
-        )
-    with pytest.raises(AttemptNotFoundError):
-        reviews.review_context(db, attempt_id + 50)
-    assert _count(db, Review) == 1
+    reviews.save_review(db, people.mo, attempt_id, {"overall_comment": "Frame it."}, submit=True)
+    by_link, by_mentor = reviews.reviews_for_owner(db, people.ann, attempt_id)
+    assert (by_link.id, by_link.reviewer_name, by_link.source) == (
+        review_id,
+        "Dr. <b>Who</b>",
+        "link",
+    )
+    assert by_link.comments[0].matches and by_mentor.source == "account"
+    assert reviews.review_queue(db, people.mo) == []  # reviewed, whoever reviewed it
+    reviews.reply(db, people.ann, by_link.comments[0].id, "Thanks")
+    with pytest.raises(ReviewInputError, match="already"):
+        reviews.reply(db, people.ann, by_link.comments[0].id, "Thanks again")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, update
+from sqlalchemy import Row, and_, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from coach.db.models import (
@@ -20,6 +20,7 @@ from coach.db.models import (
     CohortMember,
     PasswordCredential,
     ResetCode,
+    SignInFailure,
     User,
 )
 
@@ -254,3 +255,27 @@ def audit_entries(session: Session, *, limit: int = 100) -> Sequence[AuditEntry]
     return session.scalars(
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     ).all()
+
+
+def add_sign_in_failure(
+    session: Session, *, source: str, at: datetime, keep_after: datetime
+) -> None:
+    """Record a failed sign-in from ``source`` and forget that source's failures older than
+    ``keep_after`` (the table holds only what the throttle window needs)."""
+    session.execute(
+        delete(SignInFailure).where(SignInFailure.source == source, SignInFailure.at < keep_after)
+    )
+    session.add(SignInFailure(source=source, at=at))
+    session.flush()
+
+
+def sign_in_failures_since(
+    session: Session, *, source: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many failures ``source`` had since ``since``, and the oldest of them."""
+    count, oldest = session.execute(
+        select(func.count(SignInFailure.id), func.min(SignInFailure.at)).where(
+            SignInFailure.source == source, SignInFailure.at >= since
+        )
+    ).one()
+    return int(count), oldest

@@ -352,6 +352,19 @@ class ResetCode(Base):
 # --- cohorts and the audit log ---------------------------------------------------------------
 
 
+class SignInFailure(Base):
+    """One failed password sign-in from one network address (kept as a SHA-256 digest, never
+    the address itself), so guessing across many accounts from one place is slowed down on
+    every replica."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_source_at", "source", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class Cohort(Base):
     """A group of learners with their mentors and admins (a bootcamp class, a team)."""
 

@@ -11,12 +11,13 @@ import streamlit as st
 
 from coach.errors import CoachError
 from coach.services import attempts, data_io, drafts, interviewer, reviews, selection
-from coach.services.explain import ordered_flags, overall_explanation
+from coach.services.explain import dimension_explanation, ordered_flags, overall_explanation
 from coach.ui.charts import timeline_figure
 from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import element_label, format_duration, level_label
 from coach.ui.llm import client_factory, disagreement_marks, scorer_notice, session_scorer
+from coach.ui.review_share import get_a_review
 from coach.ui.review_view import flag_notes, mentor_reviews, score_overrides
 from coach.ui.state import (
     ATTEMPT_PARAM,
@@ -131,7 +132,10 @@ score_cards(report, delta=delta, self_ratings=feedback.self_ratings)
 mentor_said = reviews.reviews_for_owner(frame.db, frame.user, view.id)
 score_overrides(report, mentor_said)
 disagreement_marks(report)
-with st.popover("How the overall score is computed", icon=":material/calculate:"):
+with st.popover("How the scores are computed", icon=":material/calculate:"):
+    st.markdown("**Each dimension**, from the evidence in your answer:")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in dimension_explanation(report)))
+    st.markdown("**The overall score:**")
     st.markdown("\n".join(overall_explanation(report)))
 
 if view.mode == "timed" and prompt is not None:
@@ -294,6 +298,7 @@ st.download_button(
     mime="text/markdown",
     key="feedback_download",
 )
+get_a_review(frame, view)
 if st.button("Continue as an interview", key="feedback_interview", icon=":material/forum:"):
     try:
         started = interviewer.start_interview(

@@ -11,12 +11,11 @@ import streamlit as st
 from coach.errors import AttemptNotFoundError, CoachError
 from coach.services import reviews
 from coach.ui.frame import current_frame
-from coach.ui.highlight import answer_html
-from coach.ui.labels import level_label
-from coach.ui.review_form import review_form
+from coach.ui.mentor_form import mentor_review_form
+from coach.ui.review_share import attempt_for_review, review_caption
 from coach.ui.review_view import mentor_reviews
 from coach.ui.state import ATTEMPT_PARAM, REVIEW_QUEUE_PAGE, flash, show_flash
-from coach.ui.widgets import flag_list_html, md_escape, score_cards
+from coach.ui.widgets import md_escape
 
 frame = current_frame()
 
@@ -39,37 +38,26 @@ except AttemptNotFoundError as error:
 
 subject = desk.subject
 view = subject.attempt
+prompt_text = (
+    frame.bank.get(view.prompt_id).text
+    if view.prompt_id in frame.bank
+    else view.prompt_text or view.prompt_id
+)
 with st.container(border=True):
-    st.caption(
-        f"Attempt #{view.id} · {md_escape(subject.learner_name)} · "
-        f"{view.submitted_at:%d %b %Y %H:%M} UTC · level {level_label(view.level)}"
+    # The same view of the attempt as a review link's or a review file's reviewer gets.
+    attempt_for_review(
+        prompt=prompt_text,
+        answer=view.answer,
+        report=view.report if subject.reviewable else None,
+        caption=f"Attempt #{view.id} · {md_escape(subject.learner_name)} · "
+        + review_caption(view.level, view.submitted_at),
     )
-    prompt_text = (
-        frame.bank.get(view.prompt_id).text
-        if view.prompt_id in frame.bank
-        else view.prompt_text or view.prompt_id
-    )
-    st.markdown(f"#### {md_escape(prompt_text)}")
-
-report = view.report
-if not subject.reviewable or report is None:
+if not subject.reviewable:
     st.warning(
         "This attempt is not scored yet, so it cannot be reviewed: the learner can retry "
         "scoring on its Feedback page."
     )
-    st.html(answer_html(view.answer))
     st.stop()
-
-score_cards(report)
-sentences = [(segment.start, segment.end) for segment in report.structure]
-answer_col, flags_col = st.columns([3, 2], gap="large")
-with answer_col:
-    st.subheader("The answer")
-    st.caption("Highlighted: the words behind each of the coach's red flags.")
-    st.html(answer_html(view.answer, subject.flags, sentences))
-with flags_col:
-    st.subheader(f"The coach's red flags ({len(subject.flags)})")
-    st.html(flag_list_html(subject.flags))
 
 if desk.submitted is not None:
     st.success(
@@ -82,7 +70,7 @@ if desk.submitted is not None:
 st.subheader("Your review")
 if desk.draft is not None:
     st.caption("Your saved draft is loaded: submit it when it is ready.")
-result = review_form(subject, key=f"review_{view.id}", draft=desk.draft)
+result = mentor_review_form(subject, key=f"review_{view.id}", draft=desk.draft)
 if result is not None:
     try:
         saved = reviews.save_review(

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from coach.errors import ReviewInputError
 from coach.services.attempts import storable_text
+from scoring import RULES
 from scoring.labels import LABELS
+from scoring.report import Flag, Report
 
 MAX_COMMENT_CHARS = 4_000
 MAX_COMMENTS = 100
@@ -146,3 +148,36 @@ def checked(
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def flag_place(flag: Flag) -> tuple[int, int]:
+    """Where a decision about ``flag`` is anchored: its span, or -1 for a whole-answer flag."""
+    if flag.scope == "answer":
+        return ANSWER_LEVEL, ANSWER_LEVEL
+    return flag.start, flag.end
+
+
+def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInput:
+    """Parse ``data`` (a form's or a file's dict) and check it against the attempt it reviews:
+    its ``answer`` and the flags of its ``report``. Raises :class:`ReviewInputError`."""
+    flag_ids = {flag.id for flag in report.flags} if report is not None else set()
+    return checked(
+        parse_review(data),
+        answer=answer,
+        flag_ids=flag_ids,
+        known_flags={rule.id for rule in RULES},
+    )
+
+
+def reviewer_name(name: object) -> str:
+    """A reviewer's name as stored: stripped, 1-200 characters; kept as text (HTML included).
+
+    >>> reviewer_name("  Mo <b>  ")
+    'Mo <b>'
+    """
+    cleaned = _clean(name.strip()) if isinstance(name, str) else ""
+    if not cleaned:
+        raise ReviewInputError("Give your name, so the learner knows who reviewed the answer.")
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise ReviewInputError(f"The name is too long: at most {MAX_NAME_CHARS} characters.")
+    return cleaned

@@ -4,12 +4,11 @@ Who may do what (see :mod:`coach.services.access`):
 
 - a mentor or admin *of a cohort* reviews the scored attempts of that cohort's learners (never
   their own); anyone else's attempt reads exactly like a missing one;
-- the owner of an attempt reads its submitted reviews and replies once to each comment;
-- a review link or an offline review file (their callers have already authorised the
-  reviewer) stores a submitted review through :func:`store_external_review`.
+- the owner of an attempt reads its submitted reviews (from mentors, review links and review
+  files: see ``review_links`` and ``review_files``) and replies once to each comment.
 
-Every path checks what the review says with :func:`coach.services.review_content.checked`
-against the attempt's answer and flags, so a review is stored whole or not at all.
+What a review says is checked with :func:`coach.services.review_content.review_of`, as on the
+other two paths, plus the place of each decided flag; it is stored whole or not at all.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from coach.db.database import Database
 from coach.db.models import Attempt, Review, utc_now
 from coach.errors import (
     AttemptNotFoundError,
-    DuplicateReviewError,
     ReviewInputError,
     ReviewNotFoundError,
 )
@@ -37,12 +35,12 @@ from coach.services.attempts import AttemptView, storable_text, to_view
 from coach.services.review_content import (
     ANSWER_LEVEL,
     MAX_COMMENT_CHARS,
-    MAX_NAME_CHARS,
     CommentInput,
     FlagDecisionInput,
     ReviewInput,
-    checked,
+    flag_place,
     parse_review,
+    review_of,
 )
 from coach.services.users import UserContext
 from scoring import RULES
@@ -50,7 +48,6 @@ from scoring.labels import report_labels
 from scoring.report import Flag
 
 KNOWN_FLAGS: tuple[str, ...] = tuple(sorted(rule.id for rule in RULES))
-EXTERNAL_SOURCES: tuple[str, ...] = ("link", "file")
 QUEUE_LIMIT = 200
 
 
@@ -141,7 +138,7 @@ class ReviewShown:
 
     def decision_on(self, flag: Flag) -> DecisionShown | None:
         """The decision about this flag (at its place, or about its id as a whole)."""
-        place = flag_place(flag)
+        place = flag_place(flag)[0]
         return next(
             (
                 d
@@ -287,87 +284,6 @@ def save_review(
         return SavedReview(review_id=review.id, status=review.status)
 
 
-# --- reviews without an account (review links, offline review files) --------------------------
-
-
-def review_context(db: Database, attempt_id: int) -> ReviewSubject:
-    """The review subject of an attempt for a caller that has already authorised the reviewer
-    (a live review link, an imported review file): never call it with an id a user typed.
-
-    Raises:
-        AttemptNotFoundError: no such attempt.
-    """
-    with db.session() as session:
-        row = repo.get_attempt_by_id(session, attempt_id=attempt_id)
-        if row is None:
-            raise AttemptNotFoundError(attempt_id)
-        return _subject(session, row)
-
-
-def store_external_review(
-    db: Database,
-    *,
-    attempt_id: int,
-    content: ReviewInput,
-    reviewer_name: str,
-    source: str,
-    external_id: str | None = None,
-) -> int:
-    """Check ``content`` as for a mentor's review and store it as submitted, with no reviewer
-    account; return the review id. The caller (a review link or a file import) has authorised
-    it.
-
-    Raises:
-        AttemptNotFoundError: no such attempt.
-        DuplicateReviewError: a review with ``external_id`` is stored already (a file imported
-            twice); nothing changed.
-        ReviewInputError: the review or the name is invalid, or the attempt is not scored.
-    """
-    if source not in EXTERNAL_SOURCES:
-        raise ValueError(f"source must be one of {', '.join(EXTERNAL_SOURCES)}, not {source!r}")
-    name = clean_reviewer_name(reviewer_name)
-    with db.session() as session:
-        row = repo.get_attempt_by_id(session, attempt_id=attempt_id)
-        if row is None:
-            raise AttemptNotFoundError(attempt_id)
-        content = _checked(_subject(session, row), content)
-        if external_id is not None and reviews_repo.review_by_external_id(
-            session, external_id=external_id
-        ):
-            raise DuplicateReviewError(_DUPLICATE)
-        review = reviews_repo.add_review(
-            session,
-            attempt_id=attempt_id,
-            content=content,
-            reviewer_id=None,
-            reviewer_name=name,
-            source=source,
-            submitted=True,
-            external_id=external_id,
-        )
-        try:
-            session.commit()
-        except IntegrityError as error:  # the same file imported twice at once
-            session.rollback()
-            raise DuplicateReviewError(_DUPLICATE) from error
-        return review.id
-
-
-_DUPLICATE = "This review has been imported already; nothing was changed."
-
-
-def clean_reviewer_name(name: str) -> str:
-    """A reviewer's name as stored (trimmed, storable); ReviewInputError when empty or long."""
-    cleaned = storable_text(" ".join(name.split()))
-    if not cleaned:
-        raise ReviewInputError("Give the reviewer's name.")
-    if len(cleaned) > MAX_NAME_CHARS:
-        raise ReviewInputError(
-            f"The reviewer's name has {len(cleaned)} characters; the limit is {MAX_NAME_CHARS}."
-        )
-    return cleaned
-
-
 # --- the learner -----------------------------------------------------------------------------
 
 
@@ -425,12 +341,6 @@ def reviewed_attempt_ids(db: Database, user: UserContext) -> frozenset[int]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def flag_place(flag: Flag) -> int:
-    """Where a decision about ``flag`` is stored: its start, or ANSWER_LEVEL for a flag about
-    the whole answer (it has no span)."""
-    return flag.start if flag.scope == "span" else ANSWER_LEVEL
-
-
 def _reviewable_row(session: Session, actor: UserContext, attempt_id: int) -> Attempt:
     row = repo.get_attempt_by_id(session, attempt_id=attempt_id)
     if row is None or not access.can_review_attempts_of(session, actor, row.user_id):
@@ -460,13 +370,9 @@ def _checked(subject: ReviewSubject, content: ReviewInput) -> ReviewInput:
             f"Attempt {subject.attempt.id} is not scored, so it cannot be reviewed yet: "
             "the learner can retry scoring on its Feedback page."
         )
-    places = {(flag.id, flag_place(flag)) for flag in subject.flags}
-    result = checked(
-        content,
-        answer=subject.attempt.answer,
-        flag_ids={flag.id for flag in subject.flags},
-        known_flags=set(subject.known_flags),
-    )
+    report = subject.attempt.report
+    places = {(flag.id, flag_place(flag)[0]) for flag in report.flags} if report else set()
+    result = review_of(content, answer=subject.attempt.answer, report=report)
     for decision in result.decisions:
         if (
             decision.decision != "add"

@@ -1,6 +1,7 @@
 """Add cohort invite codes (hashed, expiring, with a seat limit), assignments with due dates,
 and mentors' reviews: comments on spans, flag decisions, element verdicts, score overrides,
-the learner's replies, and read-only review links (hashed tokens).
+the learner's replies, read-only review links (hashed tokens), and failed sign-ins per network
+address (hashed) for throttling.
 
 Revision ID: 0007
 Revises: 0006
@@ -160,10 +161,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name="uq_review_links_token_hash"),
     )
     op.create_index("ix_review_links_attempt_id", "review_links", ["attempt_id"])
+    op.create_table(
+        "sign_in_failures",
+        _id(),
+        sa.Column("source", sa.String(64), nullable=False),
+        sa.Column("at", _AWARE, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_sign_in_failures"),
+    )
+    op.create_index("ix_sign_in_failures_source_at", "sign_in_failures", ["source", "at"])
 
 
 def downgrade() -> None:
     for table in (
+        "sign_in_failures",
         "review_links",
         "review_elements",
         "review_flag_decisions",
