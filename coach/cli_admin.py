@@ -32,7 +32,7 @@ def shell_database() -> Iterator[Database]:
         db.close()
 
 
-_database = shell_database
+_database = shell_database  # the name the admin commands call it by
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
