@@ -7,6 +7,7 @@ import streamlit as st
 from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
 from coach.ui.autosave import autosave
 from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
+from coach.ui.navigation import mentor_sections
 from coach.ui.state import (
     BANK_PAGE,
     FEEDBACK_PAGE,
@@ -62,6 +63,7 @@ else:
                     st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
                     st.Page(REVIEW_FILE_PAGE, title="Review a file", icon=":material/rate_review:"),
                 ],
+                **mentor_sections(frame),
             }
         )
         autosave()  # drafts committed while typing, one history entry per move (all pages)

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.cli_admin import register_admin
+from coach.cli_reviews import register_reviews
 from coach.errors import CoachError, InputFileError
 from coach.services.bank import get_bank, get_prompt
 from coach.services.records import json_kind
@@ -520,7 +521,13 @@ def _app(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
-REGISTRARS: list[Registrar] = [_register_scoring, _register_bank, _register_db, register_admin]
+REGISTRARS: list[Registrar] = [
+    _register_scoring,
+    _register_bank,
+    _register_db,
+    register_admin,
+    register_reviews,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

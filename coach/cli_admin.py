@@ -23,12 +23,16 @@ from coach.settings import load_settings
 
 
 @contextmanager
-def _database() -> Iterator[Database]:
+def shell_database() -> Iterator[Database]:
+    """Open the database the settings name for one shell command, and close it after."""
     db = open_database(load_settings())
     try:
         yield db
     finally:
         db.close()
+
+
+_database = shell_database  # the name the admin commands call it by
 
 
 def _read_password(args: argparse.Namespace) -> str | None:

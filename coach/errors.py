@@ -183,3 +183,12 @@ class ReviewInputError(CoachError):
 
 class ReviewLinkError(AccessDeniedError):
     """A review link is unknown, expired or revoked: the plain message says which."""
+
+
+class ReviewNotFoundError(AccessDeniedError):
+    """No review comment (or review) with that id that this user may see; worded like a
+    missing id so it never hints that someone else's exists."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(f"{kind} {item_id} not found.")
+        self.item_id = item_id

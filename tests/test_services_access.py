@@ -43,6 +43,8 @@ from coach.services import (
     rescore,
     review_files,
     review_links,
+    review_stats,
+    reviews,
     selection,
     transcription,
 )
@@ -51,6 +53,7 @@ from coach.services.review_content import parse_review
 from coach.services.users import UserContext
 from question_bank import Bank, Prompt
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
+from tests.review_support import answer, make_cohorts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SHELL = ShellOperator("test")
@@ -346,6 +349,30 @@ ATTEMPTS.update(
 )
 
 
+def _victims_reviewed(db: Database, v: Victim) -> int:
+    """A submitted review (through a review link) of the victim's attempt; its comment's id."""
+    token = review_links.create_link(db, v.user, v.attempt_id).token
+    review_links.submit_link_review(
+        db, token, name="Mentor", review={"comments": [{"body": "Who is the user?"}]}
+    )
+    (shown,) = reviews.reviews_for_owner(db, v.user, v.attempt_id)
+    return shown.comments[0].id
+
+
+def _reply_refused(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    comment_id = _victims_reviewed(db, v)
+    with pytest.raises(AccessDeniedError, match=f"^Comment {comment_id} not found"):
+        reviews.reply(db, me, comment_id, "the intruder's reply")
+    (shown,) = reviews.reviews_for_owner(db, v.user, v.attempt_id)
+    assert shown.comments[0].reply is None
+
+
+def _reviewed_marks_stay_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    _victims_reviewed(db, v)
+    assert reviews.reviewed_attempt_ids(db, me) == frozenset()
+    assert reviews.reviewed_attempt_ids(db, v.user) == frozenset({v.attempt_id})
+
+
 def _link_stays_active(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
     link = review_links.create_link(db, v.user, v.attempt_id).link
     with pytest.raises(ReviewLinkError, match=f"^Review link {link.id} not found"):
@@ -369,6 +396,26 @@ def _response_not_imported_onto_theirs(db: Database, me: UserContext, v: Victim,
 
 ATTEMPTS.update(
     {
+        "reviews.review_queue": _sees_nothing(lambda db, me, v, b: reviews.review_queue(db, me)),
+        "reviews.queue_learners": _sees_nothing(
+            lambda db, me, v, b: reviews.queue_learners(db, me)
+        ),
+        "reviews.reviews_anything": _sees_nothing(
+            lambda db, me, v, b: reviews.reviews_anything(db, me)
+        ),
+        "reviews.open_review": _refused(
+            lambda db, me, v, b: reviews.open_review(db, me, v.attempt_id)
+        ),
+        "reviews.save_review": _refused(
+            lambda db, me, v, b: reviews.save_review(
+                db, me, v.attempt_id, {"overall_comment": "mine"}, submit=True
+            )
+        ),
+        "reviews.reviews_for_owner": _refused(
+            lambda db, me, v, b: reviews.reviews_for_owner(db, me, v.attempt_id)
+        ),
+        "reviews.reply": _reply_refused,
+        "reviews.reviewed_attempt_ids": _reviewed_marks_stay_theirs,
         "review_links.create_link": _refused(
             lambda db, me, v, b: review_links.create_link(db, me, v.attempt_id)
         ),
@@ -387,6 +434,9 @@ COVERED_ELSEWHERE = {
     "access.can_view_attempt": "the policy itself: test_cohort_roles_grant_reading_only",
     "access.can_view_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
     "access.can_change_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
+    "access.can_review_attempts_of": "the policy itself: test_services_reviews."
+    "test_only_my_cohorts_mentors_may_open_a_review (other cohort's mentor, peer, site admin, "
+    "owner) and test_mentors_review_only_their_cohorts below",
     "users.context_of": "builds a context from a row; no acting user",
     "judge.scorer_for": "a factory; its verdict cache is per user (test_services_judge)",
 }
@@ -404,6 +454,8 @@ ADMIN_ONLY = {
     "admin.delete_account": lambda db, me: admin.delete_account(db, me, email="bea@example.com"),
     "admin.list_users": lambda db, me: admin.list_users(db, me),
     "admin.audit_log": lambda db, me: admin.audit_log(db, me),
+    "review_stats.agreement": lambda db, me: review_stats.agreement(db, me),
+    "review_stats.export_reviews_jsonl": lambda db, me: review_stats.export_reviews_jsonl(db, me),
 }
 
 
@@ -560,3 +612,24 @@ def test_admin_actions_are_recorded_with_who_what_and_when(db: Database) -> None
     assert all(code not in row.target for row in log)
     with pytest.raises(AccessDeniedError):
         admin.audit_log(db, UserContext(999, "Nobody", "learner"))
+
+
+def test_mentors_review_only_their_cohorts(db: Database, prompt: Prompt) -> None:
+    """Spring's mentor and cohort admin review Ann's attempt; Autumn's mentor, Ann's peer, a
+    site admin in no cohort and Ann herself cannot; Autumn's attempts are not Mo's to review."""
+    people = make_cohorts(db)
+    spring = answer(db, people.ann, prompt)
+    autumn_learner = admin.create_account(
+        db, SHELL, email="al@example.com", display_name="Al", password=None
+    )
+    admin.add_member(db, SHELL, cohort="Autumn", email="al@example.com", role="learner")
+    autumn = answer(db, autumn_learner, prompt)
+    for reviewer in (people.mo, people.cy):
+        assert reviews.open_review(db, reviewer, spring).subject.attempt.id == spring
+        with pytest.raises(AttemptNotFoundError):
+            reviews.open_review(db, reviewer, autumn)
+    assert reviews.open_review(db, people.oz, autumn).subject.attempt.id == autumn
+    for stranger in (people.oz, people.bea, people.root, people.ann):
+        with pytest.raises(AttemptNotFoundError, match=f"^Attempt {spring} not found"):
+            reviews.open_review(db, stranger, spring)
+        assert spring not in [item.attempt_id for item in reviews.review_queue(db, stranger)]

@@ -30,6 +30,17 @@ def can_view_attempts_of(session: Session, actor: UserContext, owner_id: int) ->
     )
 
 
+def can_review_attempts_of(session: Session, actor: UserContext, owner_id: int) -> bool:
+    """Whether ``actor`` may review ``owner_id``'s attempts: the reading rule of
+    :func:`can_view_attempts_of` (a mentor or admin of a cohort where the owner learns), but
+    never one's own attempts. A review is the reviewer's record; the attempt stays untouched."""
+    if actor.user_id == owner_id:
+        return False
+    return accounts_repo.shares_cohort_as(
+        session, viewer_id=actor.user_id, owner_id=owner_id, viewer_roles=REVIEWER_ROLES
+    )
+
+
 def can_change_attempts_of(actor: UserContext, owner_id: int) -> bool:
     """Whether ``actor`` may change, delete, rescore, import into or export ``owner_id``'s
     attempts: only the owner (a mentor reviews; the review issue adds its own records)."""

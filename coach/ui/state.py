@@ -14,6 +14,9 @@ SETTINGS_PAGE = "coach/pages/settings.py"
 INTERVIEW_PAGE = "coach/pages/interview.py"
 MOCK_PAGE = "coach/pages/mock_interview.py"
 SIGN_IN_PAGE = "coach/pages/sign_in.py"
+REVIEW_QUEUE_PAGE = "coach/pages/review_queue.py"
+REVIEW_PAGE = "coach/pages/review.py"
+AGREEMENT_PAGE = "coach/pages/agreement.py"
 REVIEW_LINK_PAGE = "coach/pages/review_link.py"
 REVIEW_FILE_PAGE = "coach/pages/review_file.py"
 
@@ -76,6 +79,11 @@ def open_feedback(attempt_id: int) -> None:
     """Switch to the Feedback page at this attempt's own address (``?attempt=ID``)."""
     st.session_state[FEEDBACK_ATTEMPT] = attempt_id
     st.switch_page(FEEDBACK_PAGE, query_params={ATTEMPT_PARAM: str(attempt_id)})
+
+
+def open_review_page(attempt_id: int) -> None:
+    """Switch to the mentor's review page for this attempt (``?attempt=ID``)."""
+    st.switch_page(REVIEW_PAGE, query_params={ATTEMPT_PARAM: str(attempt_id)})
 
 
 def practise(
