@@ -503,6 +503,7 @@ ADMIN_ONLY = {
     "cohorts.rotate_code": lambda db, me: cohorts.rotate_code(db, me, cohort_id=1),
     "cohorts.set_seats": lambda db, me: cohorts.set_seats(db, me, cohort_id=1, seats=3),
     "cohorts.all_cohorts": lambda db, me: cohorts.all_cohorts(db, me),
+    "cohorts.cohort_named": lambda db, me: cohorts.cohort_named(db, me, name="Spring"),
     "cohorts.add_person": lambda db, me: cohorts.add_person(
         db, me, cohort_id=1, email="x@example.com"
     ),

@@ -147,6 +147,20 @@ def all_cohorts(db: Database, admin: Admin) -> list[CohortOverview]:
         ]
 
 
+def cohort_named(db: Database, admin: Admin, *, name: str) -> int:
+    """Return the id of the cohort with that (case-insensitive) name, for the shell.
+
+    Raises:
+        AdminRequiredError, InvalidAccountDataError: no cohort of that name.
+    """
+    admin_service.require_admin(admin)
+    with db.session() as session:
+        found = accounts_repo.get_cohort_by_name(session, name=name.strip())
+        if found is None:
+            raise InvalidAccountDataError(f"No cohort named {name.strip()!r}.")
+        return found.id
+
+
 def add_person(
     db: Database, admin: Admin, *, cohort_id: int, email: str, role: str = "mentor"
 ) -> None:
