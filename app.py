@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coach.errors import CoachError
+from coach.services.cohorts import led_cohorts
 from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
 from coach.ui.autosave import autosave
-from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
+from coach.ui.frame import FRAME_KEY, Frame, FrameError, load_frame, render_frame_error
 from coach.ui.state import (
     BANK_PAGE,
+    COHORTS_PAGE,
+    DASHBOARD_PAGE,
     FEEDBACK_PAGE,
     INTERVIEW_PAGE,
     MOCK_PAGE,
@@ -21,6 +25,14 @@ from coach.ui.state import (
     SIGN_IN_PAGE,
     init_state,
 )
+
+
+def _leads_a_cohort(frame: Frame) -> bool:
+    try:
+        return bool(led_cohorts(frame.db, frame.user))
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
+
 
 st.set_page_config(page_title="AI-PM Interview Coach", page_icon=":material/target:", layout="wide")
 
@@ -44,6 +56,13 @@ else:
         init_state(frame.settings.default_level)
         account_menu(frame.db, frame.settings, frame.user)
         show_notice()
+        # Cohorts exist only on a shared deployment; the dashboard only for their mentors.
+        shared = frame.settings.auth != "none"
+        cohort_pages = [st.Page(COHORTS_PAGE, title="Cohorts", icon=":material/groups:")]
+        if shared and _leads_a_cohort(frame):
+            cohort_pages.append(
+                st.Page(DASHBOARD_PAGE, title="Cohort dashboard", icon=":material/dashboard:")
+            )
         page = st.navigation(
             {
                 "Practise": [
@@ -58,6 +77,7 @@ else:
                     st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),
                     st.Page(BANK_PAGE, title="Question bank", icon=":material/menu_book:"),
                 ],
+                **({"Cohorts": cohort_pages} if shared else {}),
                 "Data": [
                     st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
                     st.Page(REVIEW_FILE_PAGE, title="Review a file", icon=":material/rate_review:"),
