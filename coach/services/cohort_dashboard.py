@@ -129,10 +129,15 @@ def dashboard_csv(dashboard: Dashboard) -> bytes:
 # --- shaping the aggregated rows -------------------------------------------------------------
 
 
+def _frame(rows: Rows, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: pandas inspects Row objects one attribute at a time (~10x slower).
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
 def _learners(summaries: Rows, points: Rows, completion: Rows, now: datetime) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [row._asdict() for row in summaries],
-        columns=[
+    frame = _frame(
+        summaries,
+        [
             "user_id",
             "display_name",
             "email",
@@ -146,15 +151,11 @@ def _learners(summaries: Rows, points: Rows, completion: Rows, now: datetime) ->
         ],
     )
     frame["learner"] = _unique_labels(frame)
-    trend = (
-        pd.DataFrame(points, columns=["user_id", "overall"]).groupby("user_id")["overall"].agg(list)
-    )
+    trend = _frame(points, ["user_id", "overall"]).groupby("user_id")["overall"].agg(list)
     frame["trend"] = (
         frame["user_id"].map(trend).map(lambda values: values if isinstance(values, list) else [])
     )
-    done = pd.DataFrame(
-        completion, columns=["user_id", "assigned", "submitted", "reviewed"]
-    ).set_index("user_id")
+    done = _frame(completion, ["user_id", "assigned", "submitted", "reviewed"]).set_index("user_id")
     for column in ("assigned", "submitted", "reviewed"):
         frame[column] = frame["user_id"].map(done[column]).fillna(0).astype(int)
     frame["completion"] = frame["submitted"] / frame["assigned"].where(frame["assigned"] > 0)
@@ -180,7 +181,7 @@ def _unique_labels(frame: pd.DataFrame) -> pd.Series:
 
 
 def _flag_table(rates: Rows, labels: pd.Series) -> pd.DataFrame:
-    long = pd.DataFrame(rates, columns=["user_id", "flag_id", "attempts", "rate"])
+    long = _frame(rates, ["user_id", "flag_id", "attempts", "rate"])
     table = long.pivot_table(
         index="user_id", columns="flag_id", values="rate", aggfunc="first", fill_value=0.0
     )
