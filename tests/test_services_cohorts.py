@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from coach.db.models import AuditEntry, Cohort, CohortMember
 from coach.errors import (
     AdminRequiredError,
     AttemptNotFoundError,
+    CoachError,
     CohortNotFoundError,
     InvalidAccountDataError,
     InviteCodeError,
@@ -165,3 +167,26 @@ def test_only_admins_manage_invites(db: Database) -> None:
     rotated = cohorts.rotate_code(db, root, cohort_id=invite.cohort_id, expires_days=30)
     assert rotated.cohort_name == "Spring"
     assert admin.audit_log(db, SHELL)[0].actor == f"user {root.user_id} (Root)"
+
+
+def test_two_learners_racing_for_the_last_seat_get_one_seat(db: Database) -> None:
+    invite = cohorts.create_cohort(db, SHELL, name="Spring", seats=1)
+    racers = [person(db, name) for name in ("ann", "bea", "cy", "dee")]
+    barrier = threading.Barrier(len(racers))
+    outcomes: list[str] = []
+
+    def join(who: UserContext) -> None:
+        barrier.wait()
+        try:
+            cohorts.join_cohort(db, who, code=invite.code)
+            outcomes.append("joined")
+        except CoachError as error:
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=join, args=(who,)) for who in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("joined") == 1, outcomes
+    assert [c.learners for c in cohorts.all_cohorts(db, SHELL)] == [1]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -43,17 +44,26 @@ LEARNER = "learner"
 # --- cohorts, invites and members ------------------------------------------------------------
 
 
-def get_cohort(session: Session, *, cohort_id: int, for_update: bool = False) -> Cohort | None:
-    """Return the cohort (locking its row until commit when ``for_update``, on PostgreSQL)."""
-    query = select(Cohort).where(Cohort.id == cohort_id)
-    if for_update:
-        query = query.with_for_update()
-    return session.scalars(query).first()
+def get_cohort(session: Session, *, cohort_id: int) -> Cohort | None:
+    """Return the cohort with that id, if any."""
+    return session.get(Cohort, cohort_id)
 
 
-def cohort_by_invite(session: Session, *, code_hash: str) -> Cohort | None:
-    """Return the cohort whose current invite code has this digest, if any."""
-    return session.scalars(select(Cohort).where(Cohort.invite_code_hash == code_hash)).first()
+def lock_cohort_by_invite(session: Session, *, code_hash: str) -> Cohort | None:
+    """Return the cohort whose current invite code has this digest, holding a write lock on it
+    until the transaction ends (None when no code matches).
+
+    A no-op UPDATE takes the lock on both backends: PostgreSQL locks the row, SQLite takes its
+    database write lock. Call it first in the transaction: SQLite cannot upgrade a read
+    snapshot that another writer has overtaken.
+    """
+    cohort_id = session.scalar(
+        update(Cohort)
+        .where(Cohort.invite_code_hash == code_hash)
+        .values(seat_limit=Cohort.seat_limit)
+        .returning(Cohort.id)
+    )
+    return None if cohort_id is None else session.get(Cohort, cohort_id)
 
 
 def member_role(session: Session, *, cohort_id: int, user_id: int) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from coach.errors import AssignmentError, CoachError
@@ -59,9 +60,7 @@ metrics = st.container(horizontal=True, key="dashboard_metrics")
 metrics.metric("Learners", len(learners))
 metrics.metric("Scores falling", len(board.falling))
 metrics.metric("Stopped practising", len(board.stopped), help="No scored answer for 14 days")
-metrics.metric(
-    "Assignments done", "–" if learners.empty or completion != completion else f"{completion:.0%}"
-)
+metrics.metric("Assignments done", "–" if pd.isna(completion) else f"{completion:.0%}")
 
 if learners.empty:
     st.info("No learners in this cohort yet: share its invite code (Cohorts page).")

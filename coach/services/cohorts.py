@@ -24,7 +24,7 @@ from coach.services import accounts
 from coach.services import admin as admin_service
 from coach.services.access import REVIEWER_ROLES
 from coach.services.admin import Admin
-from coach.services.users import UserContext
+from coach.services.users import Role, UserContext
 
 INVITE_GROUPS = 3  # 3 groups of 5: 15 characters, ~75 bits
 DEFAULT_INVITE_DAYS = 14
@@ -162,7 +162,7 @@ def cohort_named(db: Database, admin: Admin, *, name: str) -> int:
 
 
 def add_person(
-    db: Database, admin: Admin, *, cohort_id: int, email: str, role: str = "mentor"
+    db: Database, admin: Admin, *, cohort_id: int, email: str, role: Role = "mentor"
 ) -> None:
     """Put the account with ``email`` in the cohort as mentor or admin (learners join with the
     code, so the seat limit holds). Audited as ``add-member``.
@@ -178,7 +178,7 @@ def add_person(
         )
     with db.session() as session:
         name = _cohort(session, cohort_id).name
-    admin_service.add_member(db, admin, cohort=name, email=email, role=role)  # type: ignore[arg-type]
+    admin_service.add_member(db, admin, cohort=name, email=email, role=role)
 
 
 # --- learners --------------------------------------------------------------------------------
@@ -210,15 +210,13 @@ def join_cohort(
     now = now or datetime.now(UTC)
     digest = accounts.code_digest(code)
     with db.session() as session:
-        found = cohorts_repo.cohort_by_invite(session, code_hash=digest)
-        if found is None:
+        # Locked until commit, so two learners cannot both take the last seat.
+        cohort = cohorts_repo.lock_cohort_by_invite(session, code_hash=digest)
+        if cohort is None:
             raise InviteCodeError(
                 "That invite code is not valid: check it for typos, or ask your cohort's "
                 "admin for the current code (a code stops working when it is replaced)."
             )
-        # Lock the cohort row (PostgreSQL) so two learners cannot both take the last seat.
-        cohort = cohorts_repo.get_cohort(session, cohort_id=found.id, for_update=True)
-        assert cohort is not None
         if cohort.invite_expires_at is not None and cohort.invite_expires_at <= now:
             raise InviteCodeError(
                 f"That invite code expired on {cohort.invite_expires_at:%d %b %Y}; ask your "
