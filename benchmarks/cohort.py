@@ -110,10 +110,15 @@ def seed_cohort(url: str, samples: list[Sample]) -> Seeded:
         learner_ids.append(learner.user_id)
     bank = load_bank()
     rng = random.Random(5)
+    joined = now - timedelta(days=90)
     with db.session() as session:
         session.execute(
             insert(CohortMember),
-            [{"cohort_id": cohort_id, "user_id": uid, "role": "learner"} for uid in learner_ids],
+            [
+                # In the cohort before every assignment fell due, so each one counts.
+                {"cohort_id": cohort_id, "user_id": uid, "role": "learner", "added_at": joined}
+                for uid in learner_ids
+            ],
         )
         session.commit()
     assignment_ids = [

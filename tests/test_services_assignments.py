@@ -230,9 +230,34 @@ def test_due_soon_lists_open_work_due_within_a_week(
         )  # fmt: skip
     mine = assignments.my_assignments(db, spring.ann, now=NOW)
     assert [a.prompts[0].prompt_id for a in assignments.due_soon(mine, now=NOW)] == [p1]
+    # Overdue by less than a week it is still in the reminder; older, only in the list.
+    for days, reminded in ((9, [p1]), (11, [])):
+        later = NOW + days * DAY
+        mine = assignments.my_assignments(db, spring.ann, now=later)
+        assert [a.prompts[0].prompt_id for a in assignments.due_soon(mine, now=later)] == reminded
+        assert mine[0].prompts[0].status == LATE
     add_attempt(db, spring.ann, p1, NOW + DAY)
     mine = assignments.my_assignments(db, spring.ann, now=NOW + DAY)
     assert assignments.due_soon(mine, now=NOW + DAY) == []
+
+
+def test_work_due_before_a_learner_joined_is_not_theirs(
+    db: Database, spring: Spring, bank: Bank
+) -> None:
+    p1, p2 = (p.id for p in bank.prompts[:2])
+    for due, prompt_id in ((NOW + DAY, p1), (NOW + 9 * DAY, p2)):
+        assignments.create_assignment(
+            db, spring.mentor, cohort_id=spring.id, bank=bank, prompt_ids=[prompt_id],
+            level="pm", due_at=due, now=NOW - 20 * DAY,
+        )  # fmt: skip
+    newcomer = person(db, "nia")
+    code = cohorts.rotate_code(db, SHELL, cohort_id=spring.id, now=NOW).code
+    cohorts.join_cohort(db, newcomer, code=code, now=NOW + 2 * DAY)
+    mine = assignments.my_assignments(db, newcomer, now=NOW + 3 * DAY)
+    assert [a.prompts[0].prompt_id for a in mine] == [p2]
+    board = cohort_dashboard.cohort_dashboard(db, spring.mentor, cohort_id=spring.id, now=NOW)
+    assigned = board.learners.set_index("learner")["assigned"]
+    assert (assigned["Ann"], assigned["Nia"]) == (2, 1)
 
 
 # --- the dashboard ---------------------------------------------------------------------------

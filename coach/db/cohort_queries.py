@@ -162,7 +162,8 @@ def add_assignment(
 
 
 def _prompt_progress(cohort_ids: Select[Any], learner_id: int | None = None) -> Select[Any]:
-    """One row per (assignment prompt, learner of its cohort): when the learner first
+    """One row per (assignment prompt, learner of its cohort who joined before it fell due):
+    when the learner first
     submitted it after the assignment was set (demo attempts aside), and whether such an
     attempt was reviewed."""
     submitted = Attempt.submitted_at
@@ -188,7 +189,12 @@ def _prompt_progress(cohort_ids: Select[Any], learner_id: int | None = None) -> 
         .join(AssignmentPrompt, AssignmentPrompt.assignment_id == Assignment.id)
         .join(
             CohortMember,
-            and_(CohortMember.cohort_id == Assignment.cohort_id, CohortMember.role == LEARNER),
+            and_(
+                CohortMember.cohort_id == Assignment.cohort_id,
+                CohortMember.role == LEARNER,
+                # Work that fell due before the learner joined is not theirs to catch up on.
+                Assignment.due_at >= CohortMember.added_at,
+            ),
         )
         .outerjoin(
             Attempt,

@@ -24,6 +24,7 @@ from coach.ui.widgets import md_escape, rule_text
 
 PICK, DRAW = "pick", "draw"
 DUE_AT = time(23, 59)  # an assignment is due at the end of its due day (UTC)
+WATCH_HEIGHT = 240  # the watch lists scroll: a cohort of 300 would push everything else away
 
 frame = current_frame()
 db, user, bank = frame.db, frame.user, frame.bank
@@ -66,7 +67,7 @@ if learners.empty:
     st.info("No learners in this cohort yet: share its invite code (Cohorts page).")
 else:
     watch_left, watch_right = st.columns(2)
-    with watch_left.container(border=True, key="dashboard_falling"):
+    with watch_left.container(border=True, height=WATCH_HEIGHT, key="dashboard_falling"):
         st.markdown("**Scores falling** (last 5 answers vs the 5 before)")
         if board.falling.empty:
             st.caption("Nobody.")
@@ -74,7 +75,7 @@ else:
             st.markdown(
                 f"- {md_escape(row.learner)}: {row.previous_mean:.0f} → {row.recent_mean:.0f}"
             )
-    with watch_right.container(border=True, key="dashboard_stopped"):
+    with watch_right.container(border=True, height=WATCH_HEIGHT, key="dashboard_stopped"):
         st.markdown("**Stopped practising** (nothing for 14 days)")
         if board.stopped.empty:
             st.caption("Nobody.")
@@ -98,7 +99,7 @@ else:
         ]
     ]
     st.dataframe(
-        table,
+        table.assign(completion=table["completion"] * 100),
         hide_index=True,
         key="dashboard_learners",
         column_config={
@@ -113,7 +114,7 @@ else:
                 "Change", format="%+.0f", help="Mean of the last 5 scores minus the 5 before"
             ),
             "completion": st.column_config.ProgressColumn(
-                "Assignments", min_value=0.0, max_value=1.0, format="percent"
+                "Assignments", min_value=0, max_value=100, format="%.0f%%"
             ),
             "last_attempt": st.column_config.DatetimeColumn("Last answer", format="D MMM YYYY"),
             "falling": st.column_config.CheckboxColumn("Falling"),
@@ -129,7 +130,8 @@ else:
         icon=":material/download:",
     )
 
-    st.subheader("Red flags by learner")
+    st.subheader("Flags by learner")
+    st.caption("How often each flag fires: the share of the learner's scored answers.")
     titles = {flag_id: rule_text(flag_id)[0] for flag_id in board.flag_rates.columns}
     if board.flag_rates.columns.empty:
         st.caption("No flags yet: nobody in this cohort has a scored answer.")

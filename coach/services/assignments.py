@@ -11,8 +11,9 @@ ticked by hand):
 - ``reviewed``: such an attempt has a submitted mentor review (this wins over ``late``: the
   work is done and seen).
 
-A due date in the past is refused on creation (a new assignment that is late for everyone
-would only make noise); pick a later date.
+A learner sees the assignments that fall due after they joined the cohort (older ones are
+not theirs to catch up on). A due date in the past is refused on creation (a new assignment
+that is late for everyone would only make noise); pick a later date.
 """
 
 from __future__ import annotations
@@ -224,9 +225,10 @@ def my_assignments(
 def due_soon(
     assignments: Sequence[LearnerAssignment], *, now: datetime, within: timedelta = DUE_SOON
 ) -> list[LearnerAssignment]:
-    """Return the assignments with prompts still to submit that are due within ``within``
-    (overdue ones included: they are still to do)."""
-    return [a for a in assignments if a.open_prompts and a.due_at <= now + within]
+    """Return the assignments with prompts still to submit that fall due this week: within
+    ``within`` from now, or overdue by less than that (older overdue work stays listed with
+    the assignments, but no longer in the reminder)."""
+    return [a for a in assignments if a.open_prompts and now - within <= a.due_at <= now + within]
 
 
 def _default_title(bank: Bank, prompt_ids: Sequence[str]) -> str:

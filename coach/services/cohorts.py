@@ -232,7 +232,7 @@ def join_cohort(
             )
         try:
             accounts_repo.set_membership(
-                session, cohort_id=cohort.id, user_id=user.user_id, role="learner"
+                session, cohort_id=cohort.id, user_id=user.user_id, role="learner", added_at=now
             )
             session.commit()
         except IntegrityError as error:  # The same user joining twice at once.

@@ -409,13 +409,13 @@ def flag_rate_heatmap(rates: pd.DataFrame, titles: dict[str, str] | None = None)
                 "ygap": 1,
             }
         )
+    # The flag names go on top: with a few hundred learners the bottom is far below the fold.
     return _figure(
         data,
         {
-            "title": _title("How often each flag fires, per learner (share of their answers)"),
-            "height": max(320, 160 + 22 * len(rates.index)),
-            "margin": {**_MARGIN, "b": 110},
-            "xaxis": {"tickangle": -35, "side": "bottom"},
+            "height": max(320, 190 + 22 * len(rates.index)),
+            "margin": {**_MARGIN, "t": 180},
+            "xaxis": {"tickangle": -35, "side": "top"},
             "yaxis": {"autorange": "reversed", "automargin": True},
         },
     )
