@@ -88,9 +88,15 @@ def test_an_admin_creates_a_cohort_and_sees_its_code_once(shared: Database) -> N
     assert "Copy it now" in texts(at.success)
     assert r"\<i\>Spring\</i\>" in texts(at.success)  # the name as text, not markup
     assert list(at.dataframe[0].value["Cohort"]) == ["<i>Spring</i>"]
+    assert list(at.dataframe[0].value["Seats"]) == ["1"]
+    assert at.text_input(key="cohorts_new_name").value == ""
+    # The same name again is refused, and the typed name stays to be corrected.
+    at.text_input(key="cohorts_new_name").input("<I>spring</I>")
+    at.button(key="cohorts_create").click().run()
+    assert "already exists" in texts(at.error) and not at.code
+    assert at.text_input(key="cohorts_new_name").value == "<I>spring</I>"
     # Any rerun hides it: the code is shown once.
-    at.run()
-    assert not at.code
+    assert len(cohorts.all_cohorts(shared, SHELL)) == 1
     # A learner joins with it; the seat limit of one then refuses the next.
     ann = goto(signed_in("ann@example.com"), COHORTS)
     ann.text_input(key="cohorts_code").input(code.lower())

@@ -113,7 +113,7 @@ if user.role == "admin":
 
     def _create() -> None:
         seats = int(state.get("cohorts_new_seats") or 0)
-        _attempt(
+        created = _attempt(
             "Could not create the cohort",
             lambda: _show_code(
                 cohorts.create_cohort(
@@ -125,6 +125,8 @@ if user.role == "admin":
                 )
             ),
         )
+        if created:
+            state["cohorts_new_name"] = ""  # kept on a refusal, to correct it
 
     with st.form("cohorts_create_form", border=True):
         st.markdown("**New cohort**")
@@ -149,14 +151,16 @@ if user.role == "admin":
                 {
                     "Cohort": [c.name for c in overview],
                     "Learners": [c.learners for c in overview],
-                    "Seats": [c.seat_limit for c in overview],
+                    "Seats": [
+                        "no limit" if c.seat_limit is None else str(c.seat_limit) for c in overview
+                    ],
                     "Code valid until": [c.invite_expires_at for c in overview],
                 }
             ),
             hide_index=True,
             key="cohorts_table",
             column_config={
-                "Seats": st.column_config.NumberColumn(help="Empty: no limit"),
+                "Seats": st.column_config.TextColumn(help="How many learners may join"),
                 "Code valid until": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
             },
         )
