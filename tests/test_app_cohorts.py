@@ -17,7 +17,7 @@ from coach.services.users import UserContext
 from coach.settings import load_settings
 from question_bank import Bank
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
-from tests.test_app_auth import PASSWORD, _sign_in
+from tests.test_app_auth import PASSWORD, _everything_shown, _sign_in
 from tests.test_app_support import (
     AppTest,
     assert_clean,
@@ -225,3 +225,23 @@ def test_the_dashboard_shows_learners_flags_and_exports_csv(shared: Database, ba
     assert max(max(row) for row in heatmap["data"][0]["z"]) > 0
     assert {trace["type"] for trace in boxes["data"]} == {"box"}
     assert mo.get("download_button")[0].proto.label == "Download CSV"
+
+
+def test_no_cohort_page_shows_another_cohorts_learners(shared: Database, bank: Bank) -> None:
+    """Bea mentors Autumn only; Spring's learner Ann and her answer never reach her pages."""
+    spring(shared)
+    autumn = cohorts.create_cohort(shared, SHELL, name="Autumn")
+    cohorts.add_person(shared, SHELL, cohort_id=autumn.cohort_id, email="bea@example.com")
+    ann = user_of(shared, "ann@example.com")
+    attempts.submit_answer(
+        shared, ann, prompt=bank.prompts[0], answer=WEAK_ANSWER, mode="practice", level="pm",
+        started_at=T0,
+    )  # fmt: skip
+    bea = signed_in("bea@example.com")
+    for page in (PRACTICE, COHORTS, DASHBOARD):
+        shown = _everything_shown(goto(bea, page))
+        assert "Ann" not in shown and "ann@example.com" not in shown, page
+        assert WEAK_ANSWER[:30] not in shown and "Spring" not in shown, page
+    assert [o.options for o in bea.selectbox if o.key == "dashboard_cohort"] == [["Autumn"]]
+    # Mo, Spring's mentor, does see her there.
+    assert "ann@example.com" in _everything_shown(goto(signed_in("mo@example.com"), DASHBOARD))
