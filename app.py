@@ -7,7 +7,7 @@ import streamlit as st
 from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
 from coach.ui.autosave import autosave
 from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
-from coach.ui.navigation import mentor_sections
+from coach.ui.navigation import cohort_sections, mentor_sections
 from coach.ui.state import (
     BANK_PAGE,
     FEEDBACK_PAGE,
@@ -59,6 +59,7 @@ else:
                     st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),
                     st.Page(BANK_PAGE, title="Question bank", icon=":material/menu_book:"),
                 ],
+                **cohort_sections(frame),
                 "Data": [
                     st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
                     st.Page(REVIEW_FILE_PAGE, title="Review a file", icon=":material/rate_review:"),

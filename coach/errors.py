@@ -192,3 +192,29 @@ class ReviewNotFoundError(AccessDeniedError):
     def __init__(self, kind: str, item_id: int) -> None:
         super().__init__(f"{kind} {item_id} not found.")
         self.item_id = item_id
+
+
+class CohortNotFoundError(AccessDeniedError):
+    """No cohort with that id that this user may manage or read; worded like a missing id so
+    it never hints that someone else's cohort exists."""
+
+    def __init__(self, cohort_id: int) -> None:
+        super().__init__(f"Cohort {cohort_id} not found.")
+        self.cohort_id = cohort_id
+
+
+class CohortLeadRequiredError(AccessDeniedError):
+    """Only the cohort's mentors and admins may do this (the user is a learner there)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Only a mentor or admin of this cohort may {action}.")
+
+
+class InviteCodeError(CoachError):
+    """An invite code cannot be used (wrong, replaced, expired, cohort full, already a
+    member); the message says which, and nothing was changed."""
+
+
+class AssignmentError(CoachError):
+    """An assignment request is invalid (no prompts, unknown level, due date passed); the
+    message says what to fix, and nothing was stored."""

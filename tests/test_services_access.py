@@ -26,6 +26,7 @@ from coach.errors import (
     AccessDeniedError,
     AdminRequiredError,
     AttemptNotFoundError,
+    CohortNotFoundError,
     InterviewNotFoundError,
     ReviewLinkError,
 )
@@ -33,7 +34,10 @@ from coach.services import (
     access,
     accounts,
     admin,
+    assignments,
     attempts,
+    cohort_dashboard,
+    cohorts,
     data_io,
     demo,
     drafts,
@@ -394,6 +398,63 @@ def _response_not_imported_onto_theirs(db: Database, me: UserContext, v: Victim,
         assert not review_queries.reviews_of_attempts(session, attempt_ids=[v.attempt_id])
 
 
+def _victims_cohort(db: Database, v: Victim) -> int:
+    """Put the victim in a cohort of their own (as a learner, with a week-long assignment)."""
+    invite = cohorts.create_cohort(db, SHELL, name="Victims")
+    cohorts.join_cohort(db, v.user, code=invite.code)
+    return invite.cohort_id
+
+
+def _cohort_refused(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    """Someone else's cohort reads like a missing one, and the victim stays in it."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        cohort_id = _victims_cohort(db, victim)
+        with pytest.raises(CohortNotFoundError, match=f"^Cohort {cohort_id} not found"):
+            call(db, intruder, cohort_id, bank)
+        assert [m.cohort_id for m in cohorts.my_cohorts(db, victim.user)] == [cohort_id]
+
+    return check
+
+
+def _cohort_stays_theirs(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    """The intruder's call shows nothing of the victim's cohort and leaves it as it was."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        cohort_id = _victims_cohort(db, victim)
+        result = call(db, intruder, cohort_id, bank)
+        assert "Victims" not in repr(result) and WEAK_ANSWER[:40] not in repr(result)
+        assert [m.cohort_id for m in cohorts.my_cohorts(db, victim.user)] == [cohort_id]
+
+    return check
+
+
+def _joins_own_cohort(db: Database, me: UserContext, cohort_id: int, b: Bank) -> Any:
+    other = cohorts.create_cohort(db, SHELL, name="Intruders")
+    return cohorts.join_cohort(db, me, code=other.code)
+
+
+def _victims_mentor(db: Database, cohort_id: int) -> UserContext:
+    """A mentor of the victim's cohort (to set the victim an assignment)."""
+    mentor = admin.create_account(
+        db, SHELL, email="mentor@example.com", display_name="Mentor", role="mentor"
+    )
+    cohorts.add_person(db, SHELL, cohort_id=cohort_id, email="mentor@example.com")
+    return mentor
+
+
+def _assign_week(db: Database, me: UserContext, cohort_id: int, b: Bank) -> int:
+    return assignments.create_assignment(
+        db,
+        me,
+        cohort_id=cohort_id,
+        bank=b,
+        prompt_ids=[b.prompts[0].id],
+        level="pm",
+        due_at=datetime.now(UTC) + timedelta(days=7),
+    )
+
+
 ATTEMPTS.update(
     {
         "reviews.review_queue": _sees_nothing(lambda db, me, v, b: reviews.review_queue(db, me)),
@@ -429,6 +490,35 @@ ATTEMPTS.update(
         "review_files.import_response": _response_not_imported_onto_theirs,
     }
 )
+
+
+ATTEMPTS.update(
+    {
+        "cohorts.my_cohorts": _cohort_stays_theirs(lambda db, me, c, b: cohorts.my_cohorts(db, me)),
+        "cohorts.led_cohorts": _cohort_stays_theirs(
+            lambda db, me, c, b: cohorts.led_cohorts(db, me)
+        ),
+        "cohorts.join_cohort": _cohort_stays_theirs(_joins_own_cohort),
+        "cohorts.leave_cohort": _cohort_refused(
+            lambda db, me, c, b: cohorts.leave_cohort(db, me, cohort_id=c)
+        ),
+        "assignments.create_assignment": _cohort_refused(_assign_week),
+        "assignments.cohort_assignments": _cohort_refused(
+            lambda db, me, c, b: assignments.cohort_assignments(db, me, cohort_id=c)
+        ),
+        "assignments.my_assignments": _cohort_stays_theirs(
+            lambda db, me, c, b: (
+                _assign_week(db, _victims_mentor(db, c), c, b),
+                assignments.my_assignments(db, me),
+            )[1]
+        ),
+        "cohort_dashboard.cohort_dashboard": _cohort_refused(
+            lambda db, me, c, b: cohort_dashboard.cohort_dashboard(db, me, cohort_id=c)
+        ),
+    }
+)
+
+
 # Functions that take the acting user but are covered elsewhere, and why.
 COVERED_ELSEWHERE = {
     "access.can_view_attempt": "the policy itself: test_cohort_roles_grant_reading_only",
@@ -439,6 +529,11 @@ COVERED_ELSEWHERE = {
     "owner) and test_mentors_review_only_their_cohorts below",
     "users.context_of": "builds a context from a row; no acting user",
     "judge.scorer_for": "a factory; its verdict cache is per user (test_services_judge)",
+    "admin.require_admin": "the check itself: test_admin_actions_are_refused_to_learners_...",
+    "admin.audit": "writes the log entry of an action already checked by require_admin",
+    "access.cohort_role": "the policy itself: test_services_assignments (mentors only)",
+    "access.require_cohort_lead": "test_the_dashboard_is_for_the_cohorts_mentors_only, "
+    "test_only_the_cohorts_mentors_set_assignments",
 }
 ADMIN_ONLY = {
     "admin.create_account": lambda db, me: admin.create_account(
@@ -456,6 +551,14 @@ ADMIN_ONLY = {
     "admin.audit_log": lambda db, me: admin.audit_log(db, me),
     "review_stats.agreement": lambda db, me: review_stats.agreement(db, me),
     "review_stats.export_reviews_jsonl": lambda db, me: review_stats.export_reviews_jsonl(db, me),
+    "cohorts.create_cohort": lambda db, me: cohorts.create_cohort(db, me, name="Spring"),
+    "cohorts.rotate_code": lambda db, me: cohorts.rotate_code(db, me, cohort_id=1),
+    "cohorts.set_seats": lambda db, me: cohorts.set_seats(db, me, cohort_id=1, seats=3),
+    "cohorts.all_cohorts": lambda db, me: cohorts.all_cohorts(db, me),
+    "cohorts.cohort_named": lambda db, me: cohorts.cohort_named(db, me, name="Spring"),
+    "cohorts.add_person": lambda db, me: cohorts.add_person(
+        db, me, cohort_id=1, email="x@example.com"
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from coach.db.models import (
     ResetCode,
     SignInFailure,
     User,
+    utc_now,
 )
 
 # --- users and credentials -------------------------------------------------------------------
@@ -201,15 +202,22 @@ def add_cohort(session: Session, *, name: str) -> Cohort:
     return cohort
 
 
-def set_membership(session: Session, *, cohort_id: int, user_id: int, role: str) -> None:
-    """Put the user in the cohort with ``role`` (changing the role if already a member)."""
+def set_membership(
+    session: Session, *, cohort_id: int, user_id: int, role: str, added_at: datetime | None = None
+) -> None:
+    """Put the user in the cohort with ``role`` (changing the role if already a member);
+    a new member is stamped ``added_at`` (default now)."""
     member = session.scalars(
         select(CohortMember).where(
             CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
         )
     ).first()
     if member is None:
-        session.add(CohortMember(cohort_id=cohort_id, user_id=user_id, role=role))
+        session.add(
+            CohortMember(
+                cohort_id=cohort_id, user_id=user_id, role=role, added_at=added_at or utc_now()
+            )
+        )
     else:
         member.role = role
     session.flush()

@@ -20,6 +20,7 @@ from coach.errors import (
 from coach.services import attempts, demo, drafts, selection, transcription
 from coach.services.coaching import analyze_draft, phase_nudges
 from coach.services.explain import ordered_flags
+from coach.ui.assignments import assignment_panel
 from coach.ui.frame import current_frame, session_user
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
@@ -270,6 +271,8 @@ def _countdown(prompt: Prompt, level: str) -> None:
 # --- first visit -------------------------------------------------------------------------------
 st.title("Practice")
 show_flash()
+if frame.settings.auth != "none":  # cohorts, hence assignments, exist on shared deployments
+    assignment_panel(frame.db, frame.user, bank)
 
 if WELCOMED not in state:
     # Decided once per session: typing the first words must not make the welcome vanish

@@ -329,14 +329,25 @@ def reset_password(
         session.commit()
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misread.
+
+
+def new_code(groups: int = 4) -> str:
+    """Return a fresh code to read out or type: ``groups`` groups of 5 letters and digits
+    (25 bits each)."""
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(5)) for _group in range(groups)
+    )
+
+
 def new_reset_code() -> str:
-    """Return a fresh code to read out or paste: 4 groups of 5 letters and digits (~100 bits)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misread.
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _group in range(4))
+    """Return a fresh password-reset code: 4 groups of 5 letters and digits (~100 bits)."""
+    return new_code(4)
 
 
 def code_digest(code: str) -> str:
-    """Return the stored digest of a reset code, read back with any case, spaces or dashes."""
+    """Return the stored digest of a reset or invite code, read back with any case, spaces or
+    dashes."""
     return digest("".join(code.split()).replace("-", "").upper())
 
 

@@ -320,7 +320,7 @@ def question_answers(db: Database) -> dict[str, dict[str, int]]:
                 given = json.loads(stored)
             except ValueError:
                 continue
-            for element, answer in (given.items() if isinstance(given, dict) else ()):
+            for element, answer in given.items() if isinstance(given, dict) else ():
                 said = answer.get("answer") if isinstance(answer, dict) else None
                 if isinstance(said, bool):
                     tally = counts.setdefault(element, {"yes": 0, "no": 0})

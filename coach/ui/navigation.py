@@ -1,12 +1,39 @@
-"""The pages a signed-in user sees beyond practising: mentors' review pages, admins' agreement."""
+"""The pages a signed-in user sees beyond practising: cohorts, mentors' review pages, admins'
+agreement."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from coach.errors import CoachError
 from coach.services import reviews
+from coach.services.cohorts import led_cohorts
 from coach.ui.frame import Frame
-from coach.ui.state import AGREEMENT_PAGE, REVIEW_PAGE, REVIEW_QUEUE_PAGE
+from coach.ui.state import (
+    AGREEMENT_PAGE,
+    COHORTS_PAGE,
+    DASHBOARD_PAGE,
+    REVIEW_PAGE,
+    REVIEW_QUEUE_PAGE,
+)
+
+
+def cohort_sections(frame: Frame) -> dict[str, list[st.Page]]:
+    """A "Cohorts" section on a shared deployment (cohorts make no sense for the one local
+    learner): joining and leaving for everyone, the dashboard for a cohort's mentors."""
+    if frame.settings.auth == "none":
+        return {}
+    pages = [st.Page(COHORTS_PAGE, title="Cohorts", icon=":material/groups:")]
+    if _leads_a_cohort(frame):
+        pages.append(st.Page(DASHBOARD_PAGE, title="Cohort dashboard", icon=":material/dashboard:"))
+    return {"Cohorts": pages}
+
+
+def _leads_a_cohort(frame: Frame) -> bool:
+    try:
+        return bool(led_cohorts(frame.db, frame.user))
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
 
 
 def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:

@@ -19,6 +19,8 @@ REVIEW_PAGE = "coach/pages/review.py"
 AGREEMENT_PAGE = "coach/pages/agreement.py"
 REVIEW_LINK_PAGE = "coach/pages/review_link.py"
 REVIEW_FILE_PAGE = "coach/pages/review_file.py"
+COHORTS_PAGE = "coach/pages/cohorts.py"
+DASHBOARD_PAGE = "coach/pages/cohort_dashboard.py"
 
 # Non-widget keys: they survive page switches (widget keys are dropped when not drawn).
 SELECTED_PROMPT = "selected_prompt_id"
