@@ -29,6 +29,13 @@ def cohort_sections(frame: Frame) -> dict[str, list[st.Page]]:
     return {"Cohorts": pages}
 
 
+def _reviews_anything(frame: Frame) -> bool:
+    try:
+        return reviews.reviews_anything(frame.db, frame.user)
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
+
+
 def _leads_a_cohort(frame: Frame) -> bool:
     try:
         return bool(led_cohorts(frame.db, frame.user))
@@ -41,7 +48,7 @@ def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:
     with learners, the agreement page for deployment admins. None for everyone else (the
     no-login learner)."""
     pages: list[st.Page] = []
-    if reviews.reviews_anything(frame.db, frame.user):
+    if _reviews_anything(frame):
         pages += [
             st.Page(REVIEW_QUEUE_PAGE, title="Review queue", icon=":material/inbox:"),
             st.Page(REVIEW_PAGE, title="Review an answer", icon=":material/rate_review:"),
