@@ -16,6 +16,7 @@ from coach.ui.state import (
     PROGRESS_PAGE,
     SETTINGS_PAGE,
     SIGN_IN_PAGE,
+    follow_queued_page,
     init_state,
 )
 
@@ -55,5 +56,6 @@ else:
                 ],
             }
         )
+        follow_queued_page()  # e.g. Submit's callback opening Feedback: before any page is drawn
         autosave()  # drafts committed while typing, one history entry per move (all pages)
         page.run()

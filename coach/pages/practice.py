@@ -213,7 +213,7 @@ def _submit(prompt: Prompt) -> None:
     state[EDIT_FROM] = None
     state[WELCOMED] = True
     state[FEEDBACK_CACHE] = feedback
-    open_feedback(feedback.attempt.id)
+    open_feedback(feedback.attempt.id, from_callback=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -444,8 +444,15 @@ with st.expander(
             key=f"{RATING_PREFIX}{name}",
         )
 
-if st.button("Submit for feedback", key="practice_submit", type="primary"):
-    _submit(prompt)
+# A callback, so the switch to Feedback happens before Practice is drawn again: a click used to
+# run and redraw the whole Practice page on its way to Feedback.
+st.button(
+    "Submit for feedback",
+    key="practice_submit",
+    type="primary",
+    on_click=_submit,
+    args=(prompt,),
+)
 if (problem := state.pop(ERROR_KEY, None)) is not None:
     kind, message = problem
     (st.warning if kind == "warning" else st.error)(message)
