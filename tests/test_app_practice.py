@@ -12,7 +12,7 @@ import pytest
 import coach.services.attempts as attempts_service
 from coach.services import attempts
 from question_bank import load_bank
-from scoring import MAX_WORDS
+from scoring import MAX_WORDS, rule_by_id
 from tests.test_app_support import (
     BANK,
     FRAMED,
@@ -150,6 +150,13 @@ def test_try_again_then_compare_with_the_previous_attempt(services) -> None:
     body = texts(at.markdown)
     assert "Score up" in body and "Fixed since last time" in body
     assert "solution" in body  # solution-first is listed as fixed
+    # Each try's flags read as titles, not rule ids.
+    shown = texts(at.caption)
+    first_report = attempts.get_attempt(db, user, first.id).report
+    assert first_report is not None
+    for flag_id in first_report.flag_ids():
+        assert rule_by_id(flag_id).title in shown
+    assert "solution-first" not in shown
     overall = next(metric for metric in at.metric if metric.label == "Overall score")
     assert overall.delta.startswith("+")
 
