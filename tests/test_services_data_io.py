@@ -679,6 +679,7 @@ HOSTILE_NOTES = [
     ("mock_interviews.0.level", "intern", "mock interview 1: level: must be one of"),
     ("mock_interviews.0.prompt_ids", "a,b", "mock interview 1: prompt_ids: must be a list of 1"),
     ("mock_interviews", {}, "mock_interviews: must be a list, got an object"),
+    ("mock_interviews.0", 7, "mock interview 1: must be an object, got a number"),
 ]
 
 

@@ -95,11 +95,12 @@ def mocks_from_records(data: Any, *, user_id: int) -> tuple[dict[int, MockInterv
     for number, item in enumerate(data, start=1):
         where = f"mock interview {number}: "
         if not isinstance(item, dict):
-            problems.append(f"{where}mock interview: must be an object, got {json_kind(item)}")
+            problems.append(f"{where}must be an object, got {json_kind(item)}")
             continue
         record = RecordReader(item, table=MockInterview, path=where, problems=problems)
+        before = len(problems)
         key = record.whole("id", 0)
-        if key in mocks:
+        if len(problems) == before and key in mocks:
             record.fail("id", f"{key} is used twice")
         row = MockInterview(
             user_id=user_id,
