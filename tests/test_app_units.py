@@ -8,11 +8,11 @@ import pytest
 
 from coach.services.coaching import analyze_draft, phase_for, phase_nudges
 from coach.ui.charts import timeline_figure, timeline_spans
-from coach.ui.highlight import answer_html, marks_from_flags
+from coach.ui.highlight import answer_html, escape, marks_from_flags
 from coach.ui.labels import TIMELINE_ORDER
 from coach.ui.timeline import timeline_html
 from coach.ui.widgets import flag_list_html, md_escape
-from scoring import PromptSpec, analyze
+from scoring import PromptSpec, analyze, rule_by_id
 from scoring.report import Flag, Severity
 from tests.test_app_support import FRAMED, ML_FIRST, timeline_starts
 
@@ -96,6 +96,13 @@ def test_highlight_escapes_every_piece_and_marks_in_place() -> None:
     assert "&lt;b&gt;Hi&lt;/b&gt; <mark" in html
     assert MARK.findall(html) == [("error", "solution-first", "&amp; I&#x27;d fine-tune a model")]
     assert "<b>" not in html
+
+
+def test_a_marks_tooltip_names_the_rule_by_its_title_not_its_id() -> None:
+    answer = "I'd fine-tune a model"
+    html = answer_html(answer, [_flag("solution-first", 0, len(answer))])
+    title = rule_by_id("solution-first").title
+    assert f'title="1. {escape(title)}: solution-first message"' in html
 
 
 def test_overlapping_flags_merge_and_the_worst_colours_the_overlap() -> None:
