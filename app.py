@@ -7,6 +7,7 @@ import streamlit as st
 from coach.ui.auth import SignInNeeded, account_menu, show_notice, write_cookie
 from coach.ui.autosave import autosave
 from coach.ui.frame import FRAME_KEY, FrameError, load_frame, render_frame_error
+from coach.ui.navigation import cohort_sections, mentor_sections
 from coach.ui.state import (
     BANK_PAGE,
     FEEDBACK_PAGE,
@@ -14,6 +15,9 @@ from coach.ui.state import (
     MOCK_PAGE,
     PRACTICE_PAGE,
     PROGRESS_PAGE,
+    REVIEW_FILE_PAGE,
+    REVIEW_LINK_PAGE,
+    REVIEW_PARAM,
     SETTINGS_PAGE,
     SIGN_IN_PAGE,
     follow_queued_page,
@@ -21,6 +25,11 @@ from coach.ui.state import (
 )
 
 st.set_page_config(page_title="AI-PM Interview Coach", page_icon=":material/target:", layout="wide")
+
+if REVIEW_PARAM in st.query_params:
+    # A review link: one page for a visitor without an account, before any sign-in, no menu.
+    st.navigation([st.Page(REVIEW_LINK_PAGE, title="Review an answer")], position="hidden").run()
+    st.stop()
 
 try:
     frame = load_frame()
@@ -51,9 +60,12 @@ else:
                     st.Page(PROGRESS_PAGE, title="Progress", icon=":material/monitoring:"),
                     st.Page(BANK_PAGE, title="Question bank", icon=":material/menu_book:"),
                 ],
+                **cohort_sections(frame),
                 "Data": [
                     st.Page(SETTINGS_PAGE, title="Settings & data", icon=":material/settings:"),
+                    st.Page(REVIEW_FILE_PAGE, title="Review a file", icon=":material/rate_review:"),
                 ],
+                **mentor_sections(frame),
             }
         )
         follow_queued_page()  # e.g. Submit's callback opening Feedback: before any page is drawn

@@ -34,23 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scoring import PromptSpec, Report, analyze
-from scoring.order import order_verdicts
+from scoring.labels import ELEMENT_LABELS, ERROR_CLAIMS, LABELS, ORDER_LABELS, report_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "tests" / "corpus"
 DEFAULT_STRANGERS_DEV = ROOT.parent / "shared" / "corpus" / "strangers-dev.jsonl"
-ELEMENT_LABELS = ("who", "why", "metrics", "eval_criteria", "tech")
-ORDER_LABELS = {"solution_first": "solution-first", "tech_before_framing": "tech-before-framing"}
-LABELS = ELEMENT_LABELS + tuple(ORDER_LABELS)
-# Error flags and the label each one asserts (True: the label must be true when it fires).
-ERROR_CLAIMS: dict[str, tuple[str, bool]] = {
-    "solution-first": ("solution_first", True),
-    "tech-before-framing": ("tech_before_framing", True),
-    "missing-user": ("who", False),
-    "missing-problem": ("why", False),
-    "missing-metrics": ("metrics", False),
-    "missing-eval-criteria": ("eval_criteria", False),
-}
 # Targets for answers written to order (issue 3) and for strangers' answers (issue 13).
 TARGETS = {
     "who": 0.90,
@@ -106,15 +94,6 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def predictions(report: Report) -> dict[str, bool]:
-    """The seven labels as the report says: element presence and the order verdicts."""
-    got = {label: report.coverage[label].present for label in ELEMENT_LABELS}
-    firsts = {name: cover.first_at for name, cover in report.coverage.items()}
-    verdicts = order_verdicts(firsts)
-    got.update({label: verdicts[flag] for label, flag in ORDER_LABELS.items()})
-    return got
-
-
 @dataclass(frozen=True)
 class Scored:
     """One labelled answer with what the engine said about it."""
@@ -124,7 +103,7 @@ class Scored:
 
     @property
     def got(self) -> dict[str, bool]:
-        return predictions(self.report)
+        return report_labels(self.report)
 
     def shown_errors(self) -> set[str]:
         return {f.id for f in self.report.flags if f.severity.value == "error" and not f.tentative}

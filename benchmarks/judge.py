@@ -21,13 +21,13 @@ from benchmarks.accuracy import (
     DEFAULT_STRANGERS_DEV,
     TARGETS,
     Counts,
-    predictions,
 )
 from coach.errors import CoachError
 from coach.services.judge import judge, verdict_report
 from coach.services.llm_client import LLMClient, Usage
 from coach.settings import load_settings
 from scoring import PromptSpec, analyze
+from scoring.labels import report_labels
 
 SHARED_CORPUS = DEFAULT_STRANGERS_DEV
 LABELS = tuple(TARGETS)
@@ -56,7 +56,7 @@ def run(items: list[dict], client: LLMClient | None) -> dict:
     for item in items:
         spec = PromptSpec.from_text(item.get("prompt", ""))
         report = analyze(item["answer"], spec)
-        got = predictions(report)
+        got = report_labels(report)
         for label in LABELS:
             rules[label].add(bool(item["labels"][label]), got[label])
         if client is None:
@@ -71,7 +71,7 @@ def run(items: list[dict], client: LLMClient | None) -> dict:
         usage = usage + judgement.usage
         judge_report = verdict_report(judgement, item["answer"], report)
         ungrounded += judge_report.extras["judge"]["ungrounded_quotes"]
-        theirs = predictions(judge_report)
+        theirs = report_labels(judge_report)
         compared += 1
         for label in LABELS:
             judged[label].add(bool(item["labels"][label]), theirs[label])

@@ -52,12 +52,13 @@ def seed(
     attempts: int = 5000,
     seed: int = 11,
     samples: list[Sample] | None = None,
+    end: datetime | None = None,
 ) -> None:
-    """Bulk-insert ``attempts`` scored attempts (with flag rows) for ``user`` over a year
-    (drawn from ``samples``, scored here when not given)."""
+    """Bulk-insert ``attempts`` scored attempts (with flag rows) for ``user`` over the year
+    before ``end`` (default now), drawn from ``samples`` (scored here when not given)."""
     rng = random.Random(seed)
     samples = samples or sample_reports(rng)
-    end = datetime.now(UTC)
+    end = end or datetime.now(UTC)
     start = end - timedelta(days=365)
     step = (end - start) / attempts
     with db.session() as session:

@@ -1,11 +1,12 @@
 """Robustness of the seven verdicts to rewrites of the labeled corpus's answers.
 
-Run: ``python -m benchmarks.robustness [--split dev|holdout|all] [--show N]``. Label-preserving
-rewrites (a transcript, prose, fillers, a neutral opening) should flip no verdict; label-changing
-rewrites (the proposal moved to the front, a segment added, a metric added) should change the one
-verdict they target. Targets (issue 13): preserving rewrites flip <= 3% of the answers they
-change; changing rewrites are detected >= 95%. ``--show`` lists flipped dev answers by id; the
-holdout split is only ever reported in aggregate.
+Run: ``python -m benchmarks.robustness [--split dev|holdout|all] [--show N [--evidence]]``.
+Label-preserving rewrites (a transcript, prose, fillers, a neutral opening) should flip no
+verdict; label-changing rewrites (the proposal moved to the front, a segment added, a metric
+added) should change the one verdict they target. Targets (issue 13): preserving rewrites flip
+<= 3% of the answers they change; changing rewrites are detected >= 95%. ``--show`` lists
+flipped dev answers by id (``--evidence``: with what each verdict was read from before and
+after); the holdout split is only ever reported in aggregate.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from benchmarks import rewrites
-from benchmarks.accuracy import CORPUS_DIR, LABELS, load_split, predictions
+from benchmarks.accuracy import CORPUS_DIR, LABELS, load_split
 from scoring import PromptSpec, Report, analyze
+from scoring.labels import report_labels
 
 MAX_FLIP_RATE = 0.03
 MIN_DETECTION_RATE = 0.95
@@ -27,7 +29,7 @@ Verdicts = dict[str, bool]
 
 
 # The seven verdicts compared with the labels, read exactly as the accuracy benchmark reads them.
-verdicts = predictions
+verdicts = report_labels
 
 
 @dataclass(frozen=True)
@@ -148,13 +150,35 @@ def _describe(answer: Answer, labels: list[str], before: Verdicts, after: Verdic
     return f"{answer.id}: {changes}"
 
 
-def run_rewrite(rewrite: Rewrite, answers: list[Answer], show: int = 0) -> Outcome:
+# The coverage elements a verdict is read from (the order verdicts: from their positions).
+EVIDENCE_OF = {
+    "solution_first": ("solution", "who", "why"),
+    "tech_before_framing": ("tech", "who", "why", "metrics"),
+}
+
+
+def _evidence(before: Report, after: Report, labels: list[str]) -> list[str]:
+    """What each verdict was read from before and after the rewrite, element by element."""
+    elements = dict.fromkeys(e for label in labels for e in EVIDENCE_OF.get(label, (label,)))
+    lines = []
+    for element in elements:
+        for name, report in (("before", before), ("after", after)):
+            cover = report.coverage[element]
+            texts = [span.text[:60] for span in cover.evidence[:4]]
+            lines.append(f"    {element} {name}: at {cover.first_at} {texts}")
+    return lines
+
+
+def run_rewrite(
+    rewrite: Rewrite, answers: list[Answer], show: int = 0, evidence: bool = False
+) -> Outcome:
     """Apply one rewrite to every eligible answer and count what changed.
 
     A preserving rewrite counts the answers whose text it changed and, of those, the ones where
     any verdict flips. A changing rewrite counts the answers where the engine gave the right
     verdict before (so a change can be seen) and, of those, the ones where it now gives the
-    expected one. ``show`` keeps that many dev examples (flips, or missed changes).
+    expected one. ``show`` keeps that many dev examples (flips, or missed changes), with the
+    evidence each verdict was read from before and after when ``evidence`` is set.
     """
     outcome = Outcome(rewrite)
     for answer in answers:
@@ -172,7 +196,8 @@ def run_rewrite(rewrite: Rewrite, answers: list[Answer], show: int = 0) -> Outco
             outcome.wrong_before += 1
             continue
         outcome.changed += 1
-        after = verdicts(analyze(text, answer.prompt))
+        report = analyze(text, answer.prompt)
+        after = verdicts(report)
         flipped = _flipped(before, after)
         for label in flipped:
             outcome.flips[label] += 1
@@ -182,7 +207,10 @@ def run_rewrite(rewrite: Rewrite, answers: list[Answer], show: int = 0) -> Outco
         worth_showing = hit if rewrite.expects is None else not hit
         if worth_showing and answer.split == "dev" and len(outcome.examples) < show:
             shown = flipped if rewrite.expects is None else [rewrite.expects]
-            outcome.examples.append(_describe(answer, shown, before, after))
+            lines = [_describe(answer, shown, before, after)]
+            if evidence:
+                lines += _evidence(answer.report, report, shown)
+            outcome.examples.append("\n".join(lines))
     return outcome
 
 
@@ -265,14 +293,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--show", type=int, default=0, metavar="N", help="list N flipped dev answers per rewrite"
     )
+    parser.add_argument(
+        "--evidence",
+        action="store_true",
+        help="with --show: what each listed verdict was read from, before and after",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     answers = load_answers(args.split)
     if not answers:
         print(f"{args.split} split: no corpus under {CORPUS_DIR}")
         return
-    preserving = [run_rewrite(r, answers, args.show) for r in PRESERVING]
-    changing = [run_rewrite(r, answers, args.show) for r in CHANGING]
+    preserving = [run_rewrite(r, answers, args.show, args.evidence) for r in PRESERVING]
+    changing = [run_rewrite(r, answers, args.show, args.evidence) for r in CHANGING]
     elapsed = time.perf_counter() - started
     print(f"{args.split} split: {len(answers)} answers ({elapsed:.1f} s)")
     print_preserving(preserving)

@@ -14,12 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.cli_admin import register_admin
+from coach.cli_reviews import register_reviews
 from coach.errors import CoachError, InputFileError
 from coach.services.bank import get_bank, get_prompt
 from coach.services.records import json_kind
 from coach.settings import load_settings
 from question_bank import Bank
 from scoring import LEVELS, PromptSpec, Report, ScoringError, analyze, explain, warm_up
+from scoring.analysis import Decision
 from scoring.render import explain_text, report_text, rules_markdown, rules_text
 
 Subparsers = argparse._SubParsersAction  # the object add_subparsers() returns
@@ -81,24 +83,33 @@ def terminal_safe(text: str) -> str:
 
 def _analyze(answer: str, spec: PromptSpec | None, level: str) -> Report:
     """Score with the scorer COACH_SCORER names (rules by default; the judge falls back)."""
+    return _analyze_explained(answer, spec, level, explained=False)[0]
+
+
+def _analyze_explained(
+    answer: str, spec: PromptSpec | None, level: str, *, explained: bool
+) -> tuple[Report, list[Decision]]:
+    """The report of :func:`_analyze` and, when ``explained``, the rules engine's decisions
+    (from the same run when the rules are the scorer, so the answer is read once)."""
     try:
         settings = load_settings()
     except ValidationError as error:
         problems = "; ".join(str(e["msg"]) for e in error.errors())
         raise CoachError(f"invalid settings: {problems}") from error
     if settings.scorer == "rules":
-        return analyze(answer, spec, level)
+        return explain(answer, spec, level) if explained else (analyze(answer, spec, level), [])
     from coach.services.judge import scorer_for  # the openai client loads only when asked for
 
-    return scorer_for(settings)(answer, spec or PromptSpec(), level)
+    report = scorer_for(settings)(answer, spec or PromptSpec(), level)
+    # A judged report is explained by what the rules read in the same answer.
+    return report, explain(answer, spec, level)[1] if explained else []
 
 
 def _score_one(args: argparse.Namespace) -> int:
     warm_up(freeze=True)  # a one-shot process: keep the vocabulary out of the GC's way
     try:
         answer, spec = _read_answer(args.file), _prompt_spec(args.prompt)
-        report = _analyze(answer, spec, args.level)
-        decisions = explain(answer, spec, args.level)[1] if args.explain else []
+        report, decisions = _analyze_explained(answer, spec, args.level, explained=args.explain)
     except ScoringError as error:
         raise CoachError(str(error)) from error
     # JSON escapes control characters itself; the text report quotes the answer verbatim.
@@ -510,7 +521,13 @@ def _app(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
-REGISTRARS: list[Registrar] = [_register_scoring, _register_bank, _register_db, register_admin]
+REGISTRARS: list[Registrar] = [
+    _register_scoring,
+    _register_bank,
+    _register_db,
+    register_admin,
+    register_reviews,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,18 +17,22 @@ from typing import Any
 from coach.db.database import Database, open_database
 from coach.db.models import ROLES
 from coach.errors import CoachError
-from coach.services import admin
+from coach.services import admin, cohorts
 from coach.services.admin import ShellOperator
 from coach.settings import load_settings
 
 
 @contextmanager
-def _database() -> Iterator[Database]:
+def shell_database() -> Iterator[Database]:
+    """Open the database the settings name for one shell command, and close it after."""
     db = open_database(load_settings())
     try:
         yield db
     finally:
         db.close()
+
+
+_database = shell_database  # the name the admin commands call it by
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
@@ -60,11 +64,56 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_invite(invite: cohorts.NewInvite, what: str) -> None:
+    # The code goes to stdout only (never to the log): hand it to the learners.
+    print(invite.code)
+    seats = "no seat limit" if invite.seat_limit is None else f"{invite.seat_limit} seats"
+    print(
+        f"{what} cohort {invite.cohort_id} ({invite.cohort_name}): invite code valid until "
+        f"{invite.expires_at:%Y-%m-%d %H:%M} UTC, {seats}; it is shown only now",
+        file=sys.stderr,
+    )
+
+
 def _create_cohort(args: argparse.Namespace) -> int:
     with _database() as db:
-        cohort_id = admin.create_cohort(db, ShellOperator.current(), name=args.name)
-    print(f"created cohort {cohort_id} ({args.name.strip()})")
+        invite = cohorts.create_cohort(
+            db,
+            ShellOperator.current(),
+            name=args.name,
+            seats=args.seats,
+            expires_days=args.expires_days,
+        )
+    _print_invite(invite, "created")
     return 0
+
+
+def _rotate_code(args: argparse.Namespace) -> int:
+    operator = ShellOperator.current()
+    with _database() as db:
+        cohort_id = cohorts.cohort_named(db, operator, name=args.cohort)
+        invite = cohorts.rotate_code(
+            db, operator, cohort_id=cohort_id, expires_days=args.expires_days
+        )
+    _print_invite(invite, "new code for")
+    return 0
+
+
+def _set_seats(args: argparse.Namespace) -> int:
+    operator = ShellOperator.current()
+    seats = None if args.seats == "none" else _positive(args.seats)
+    with _database() as db:
+        cohort_id = cohorts.cohort_named(db, operator, name=args.cohort)
+        cohorts.set_seats(db, operator, cohort_id=cohort_id, seats=seats)
+    print(f"{args.cohort.strip()}: {'no seat limit' if seats is None else f'{seats} seats'}")
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CoachError(f"seats must be a whole number or 'none', not {text!r}") from None
 
 
 def _add_member(args: argparse.Namespace) -> int:
@@ -140,7 +189,30 @@ def register_admin(subparsers: Any) -> None:
         "--no-password", action="store_true", help="no password: the user signs in with OIDC"
     )
 
-    command("create-cohort", "create a cohort", _create_cohort).add_argument("name")
+    cohort = command("create-cohort", "create a cohort and print its invite code", _create_cohort)
+    cohort.add_argument("name")
+    cohort.add_argument("--seats", type=int, help="how many learners may join (default: no limit)")
+    cohort.add_argument(
+        "--expires-days",
+        type=int,
+        default=cohorts.DEFAULT_INVITE_DAYS,
+        help=f"days the invite code stays valid (default {cohorts.DEFAULT_INVITE_DAYS})",
+    )
+
+    rotate = command(
+        "rotate-code", "replace a cohort's invite code (the old one stops working)", _rotate_code
+    )
+    rotate.add_argument("cohort")
+    rotate.add_argument(
+        "--expires-days",
+        type=int,
+        default=cohorts.DEFAULT_INVITE_DAYS,
+        help=f"days the new code stays valid (default {cohorts.DEFAULT_INVITE_DAYS})",
+    )
+
+    seats = command("set-seats", "set how many learners may join a cohort", _set_seats)
+    seats.add_argument("cohort")
+    seats.add_argument("seats", help="a number, or 'none' for no limit")
 
     member = command("add-member", "put a user in a cohort with a role", _add_member)
     member.add_argument("cohort")

@@ -42,6 +42,15 @@ class StorageUnavailableError(DatabaseUnavailableError):
         self.reason = reason
 
 
+class ScoreNotStoredError(StorageUnavailableError):
+    """The answer was stored, then the database failed before its score was: the attempt
+    waits, unscored, for "Retry scoring" (submitting the text again would store it twice)."""
+
+    def __init__(self, attempt_id: int, reason: str) -> None:
+        super().__init__(reason)
+        self.attempt_id = attempt_id
+
+
 class AccessDeniedError(CoachError):
     """The signed-in user may not see or change this record."""
 
@@ -124,6 +133,17 @@ class AccountLockedError(AccountError):
         self.minutes = minutes
 
 
+class TooManySignInsError(AccountError):
+    """Too many failed sign-ins from this network address, across all accounts."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "Too many failed sign-ins from your network: sign-in from here is paused for "
+            f"{minutes} more minute(s)."
+        )
+        self.minutes = minutes
+
+
 class SessionEndedError(AccountError):
     """The browser's sign-in session expired, was signed out, or its user no longer exists."""
 
@@ -155,3 +175,46 @@ class AnswerTooLongError(CoachError):
         )
         self.words = words
         self.limit = limit
+
+
+class ReviewInputError(CoachError):
+    """A review, comment, reply or review file is invalid; nothing was stored."""
+
+
+class ReviewLinkError(AccessDeniedError):
+    """A review link is unknown, expired or revoked: the plain message says which."""
+
+
+class ReviewNotFoundError(AccessDeniedError):
+    """No review comment (or review) with that id that this user may see; worded like a
+    missing id so it never hints that someone else's exists."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(f"{kind} {item_id} not found.")
+        self.item_id = item_id
+
+
+class CohortNotFoundError(AccessDeniedError):
+    """No cohort with that id that this user may manage or read; worded like a missing id so
+    it never hints that someone else's cohort exists."""
+
+    def __init__(self, cohort_id: int) -> None:
+        super().__init__(f"Cohort {cohort_id} not found.")
+        self.cohort_id = cohort_id
+
+
+class CohortLeadRequiredError(AccessDeniedError):
+    """Only the cohort's mentors and admins may do this (the user is a learner there)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Only a mentor or admin of this cohort may {action}.")
+
+
+class InviteCodeError(CoachError):
+    """An invite code cannot be used (wrong, replaced, expired, cohort full, already a
+    member); the message says which, and nothing was changed."""
+
+
+class AssignmentError(CoachError):
+    """An assignment request is invalid (no prompts, unknown level, due date passed); the
+    message says what to fix, and nothing was stored."""

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     allow_remote_single_user: bool = False
     allow_signup: bool = False
     session_hours: int = 24 * 14
+    # Behind a reverse proxy every browser comes from the proxy's address: name the header that
+    # carries the client's (e.g. X-Forwarded-For) so sign-in throttling counts per client.
+    client_ip_header: str | None = None
 
     @field_validator("session_hours")
     @classmethod
@@ -183,4 +186,5 @@ def load_settings(
         allow_remote_single_user=(lookup("COACH_ALLOW_REMOTE_SINGLE_USER") or "").lower() in _TRUE,
         allow_signup=(lookup("COACH_ALLOW_SIGNUP") or "").lower() in _TRUE,
         session_hours=lookup("COACH_SESSION_HOURS") or 24 * 14,  # type: ignore[arg-type]
+        client_ip_header=lookup("COACH_CLIENT_IP_HEADER"),
     )

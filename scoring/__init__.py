@@ -17,6 +17,7 @@ from scoring.report import (
     Span,
 )
 from scoring.rules import RULES, Rule, rule_by_id
+from scoring.scores import explain_score
 
 __all__ = [
     "DIMENSIONS",
@@ -40,6 +41,7 @@ __all__ = [
     "UnknownLevelError",
     "analyze",
     "explain",
+    "explain_score",
     "rule_by_id",
     "warm_up",
 ]

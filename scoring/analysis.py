@@ -340,9 +340,9 @@ class _WhoDetector:
             return False, "a team or process role"
         if match.last > match.first:  # "support agents", "small business owners"
             return True, "a narrowed role"
-        prev = self.ctx.before(match.first, 1)
-        if prev and is_modifier(prev[0]):
-            return True, f"narrowed by '{prev[0]}'"
+        modifier = self.ctx.modifier_before(match.first)
+        if modifier and is_modifier(modifier):
+            return True, f"narrowed by '{modifier}'"
         if self._clause(match, 1):
             return True, "narrowed by a clause"
         return False, "a bare role with nothing narrowing it"
@@ -355,13 +355,14 @@ class _WhoDetector:
         excluded = self._exclusion(match)
         if excluded:
             return False, excluded
-        modified = bool(prev) and is_modifier(prev[0])
+        modifier = self.ctx.modifier_before(match.first)
+        modified = modifier is not None and is_modifier(modifier)
         if self.strict:
             if self._targeted(match) and modified:
                 return True, "explicitly chosen and narrowed"
             return False, "generic people in a non-product answer"
         if modified:
-            return True, f"narrowed by '{prev[0]}'"
+            return True, f"narrowed by '{modifier}'"
         if self._clause(match, 2):
             return True, "narrowed by a clause"
         return False, "generic: says no one in particular"
@@ -369,11 +370,14 @@ class _WhoDetector:
 
 def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]:
     """A pain counts with a sufferer: a person in its sentence, not the company or the model."""
-    prev = ctx.before(match.first, 2)
-    if prev and prev[-1] in lx.SUBJECTS_SELF:
-        return False, "the company's or speaker's trouble"
-    if set(ctx.before(match.first, 4)) & lx.PAIN_META:
+    if _speaker_subject(match, ctx):
+        return False, "the company's or speaker's trouble"  # "we want to", "I would want to"
+    if set(ctx.before(match.first, 6)) & lx.PAIN_META:
         return False, "talk about finding pains, not a pain"  # "identify a pain point"
+    if set(ctx.after(match.last, 1)) & lx.PAIN_RECORDS:
+        return False, "a record or measure of pains ('complaint logs'), not a pain"
+    if set(ctx.before(match.first, 2)) & lx.MEASURING_VERBS:
+        return False, "something measured ('tracking drop-off'), not the user's problem"
     if strict and match.first == match.last and not _sufferer_before(match, ctx):
         # Outside product questions one word ("friction", "delay", "mistakes") is the
         # speaker's or the team's trouble unless someone is named suffering it.
@@ -392,6 +396,16 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
     if any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby):
         return True, "a pain with someone suffering it"
     return False, "no one named suffering it"
+
+
+def _speaker_subject(match: Match, ctx: Context) -> bool:
+    """The speaker or the company is the subject, perhaps behind modals ("I would want")."""
+    for word in reversed(ctx.before(match.first, 3)):
+        if word in lx.SUBJECTS_SELF:
+            return True
+        if word not in lx.MODALS:
+            return False
+    return False
 
 
 def _metric_target_heading(ctx: Context, body: int) -> bool:
@@ -581,14 +595,19 @@ def _is_named_rate(match: Match, ctx: Context) -> bool:
 
 
 def _eval_headings(ctx: Context) -> list[Match]:
-    """An 'Evaluation:' heading followed by a segment with real content."""
+    """An 'Evaluation:' heading followed by a segment with real content, or the heading said
+    as a sentence with it ("The eval is ...", "As for the evaluation, ...")."""
     found = []
-    for number, segment in enumerate(ctx.segments[:-1]):
+    for number, segment in enumerate(ctx.segments):
         words = ctx.words[number]
         if 1 <= len(words) <= 3 and words[0] in lx.EVAL_HEADINGS:
-            body = ctx.words[number + 1]
+            body = ctx.words[number + 1] if number + 1 < len(ctx.segments) else []
             if content_count(body) >= 3:
                 found.append(Match("eval", words[0], segment.first_token, segment.first_token))
+        elif ctx.is_inline_heading(number, lx.EVAL_HEADINGS) and content_count(words) >= 4:
+            head = next(i for i, w in enumerate(words) if w in lx.EVAL_HEADINGS)
+            index = segment.first_token + head
+            found.append(Match("eval", words[head], index, index))
     return found
 
 

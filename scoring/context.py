@@ -6,11 +6,13 @@ token?", "is this segment under a 'Success:' heading?") without rescanning the t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from scoring import lexicon as lx
 from scoring.matcher import Match
+from scoring.spoken import Chunk, SaidHeading, chunk_spoken, is_unpunctuated, said_heading
 from scoring.text import Token, chunk_long_span, split_sentences
 
 MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into clauses
@@ -18,16 +20,23 @@ MAX_SENTENCE_WORDS = 30  # longer "sentences" are run-on speech: chunk them into
 
 @dataclass(frozen=True, slots=True)
 class SegmentSpan:
-    """A sentence, bullet line, label or spoken clause: characters and tokens it covers."""
+    """A sentence, bullet line, label or spoken clause: characters and tokens it covers.
+
+    ``kind`` says how an unpunctuated transcript's unit was said: a ``label`` ("problem ...")
+    or a ``question`` ("who is it for ...") is read like the written heading it stands for.
+    """
 
     start: int
     end: int
     first_token: int
     last_token: int  # exclusive
+    kind: str = "sentence"
 
 
 def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
     """Split into sentences, cutting run-on spoken sentences into clause-sized chunks."""
+    if is_unpunctuated(text, tokens):
+        return [_spoken_segment(text, tokens, chunk) for chunk in chunk_spoken(text, tokens)]
     segments: list[SegmentSpan] = []
     starts = [token.start for token in tokens]
     index = 0
@@ -44,15 +53,39 @@ def segment_text(text: str, tokens: list[Token]) -> list[SegmentSpan]:
     return segments
 
 
+def _spoken_segment(text: str, tokens: list[Token], chunk: Chunk) -> SegmentSpan:
+    # The first and last chunks reach the text's edges, as a sentence reaches its punctuation.
+    start = 0 if chunk.first == 0 else tokens[chunk.first].start
+    end = len(text.rstrip()) if chunk.last == len(tokens) else tokens[chunk.last - 1].end
+    return SegmentSpan(start, end, chunk.first, chunk.last, chunk.kind)
+
+
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _inline_names(words: list[str], said: SaidHeading | None) -> frozenset[str]:
+    """The heading words a segment names as a sentence ("The metrics are X" -> {"metrics"})."""
+    names = said.names if said is not None else _NO_NAMES
+    content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
+    if (
+        len(content) >= 3
+        and content[0] in lx.INLINE_HEADINGS  # "the problem is we need revenue" states a goal
+        and content[1] in {"is", "are", "would", "will"}
+    ):
+        return names | {content[0]}
+    return names
+
+
 class Context:
     """Token-level context checks shared by the detectors."""
 
     def __init__(self, tokens: list[Token], segments: list[SegmentSpan], text: str = "") -> None:
         self.tokens = tokens
+        self.text = text
         self.questions = {
             number
             for number, seg in enumerate(segments)
-            if text[seg.start : seg.end].rstrip()[-1:] == "?"
+            if seg.kind == "question" or text[seg.start : seg.end].rstrip()[-1:] == "?"
         }
         self.norms = [token.norm for token in tokens]
         self.role_segments: set[int] = set()
@@ -65,6 +98,20 @@ class Context:
             for index in range(segment.first_token, segment.last_token):
                 self.segment_of[index] = number
             self.words.append(self.norms[segment.first_token : segment.last_token])
+        # Headings each segment names as a sentence, read once: detectors ask per heading set.
+        self.said = [said_heading(words) for words in self.words]
+        self.inline_names = [
+            _inline_names(words, said) for words, said in zip(self.words, self.said, strict=True)
+        ]
+
+    def is_inline_heading(self, segment: int, headings: frozenset[str]) -> bool:
+        """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
+        return not self.inline_names[segment].isdisjoint(headings)
+
+    def leads_in(self, segment: int) -> bool:
+        """'As for the metrics, X.': the said heading heads the sentences after it too."""
+        said = self.said[segment]
+        return said is not None and said.lead_in
 
     def is_question(self, segment: int) -> bool:
         """The segment asks rather than states ("what could be some pain points?")."""
@@ -76,6 +123,15 @@ class Context:
     def before(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
         return self.norms[max(segment.first_token, index - count) : index]
+
+    def modifier_before(self, index: int) -> str | None:
+        """The word right before ``index`` when nothing but a space or hyphen separates them
+        ("iPhone users"; not "In user experience, users")."""
+        previous = self.before(index, 1)
+        if not previous:
+            return None
+        gap = self.text[self.tokens[index - 1].end : self.tokens[index].start]
+        return previous[0] if gap.strip() in {"", "-"} else None
 
     def after(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
@@ -98,10 +154,42 @@ def is_modifier(word: str) -> bool:
 
 
 def is_heading(text: str, start: int, end: int) -> bool:
-    """A short line or label: 'Success:', '## Metrics', '**Who**'."""
+    r"""A short line or label: 'Success:', '## Metrics', '**Who**' (not one item of a flat
+    list: '- Usecase / - Solution / - Value' names columns, it heads nothing).
+
+    >>> is_heading("Metrics\n- time", 0, 7), is_heading("- Usecase\n- Solution\n- Value", 12, 20)
+    (True, False)
+    """
+    if text[end - 1] == ":":
+        return True
+    if _flat_list_item(text, start):
+        return False
     line_end = text.find("\n", end)
     rest = text[end : line_end if line_end >= 0 else len(text)]
-    return text[end - 1] == ":" or text[start] in "#*" or not rest.strip()
+    return text[start] in "#*" or not rest.strip()
+
+
+_BULLET = re.compile(r"[ \t]*[-*\u2022+][ \t]+(?!\*)")
+
+
+def _flat_list_item(text: str, start: int) -> bool:
+    """The line at ``start`` is a bullet with a sibling bullet, at its own indent, both above
+    and below it (content under a heading bullet would be indented deeper)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    own = _BULLET.match(text, line_start)
+    if own is None or own.end() > start or line_start == 0:
+        return False
+    indent = own.group().index(own.group().strip()[0])
+    previous_start = text.rfind("\n", 0, line_start - 1) + 1
+    next_break = text.find("\n", start)
+    siblings = 0
+    for other in (previous_start, next_break + 1 if next_break >= 0 else None):
+        if other is None:
+            continue
+        bullet = _BULLET.match(text, other)
+        if bullet and bullet.group().index(bullet.group().strip()[0]) == indent:
+            siblings += 1
+    return siblings == 2
 
 
 def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int) -> set[int]:
@@ -110,28 +198,29 @@ def heading_bodies(ctx: Context, text: str, headings: frozenset[str], span: int)
     remaining = 0
     for number, segment in enumerate(ctx.segments):
         words = ctx.words[number]
-        labelled = _is_heading_words(words, headings) and is_heading(
-            text, segment.start, segment.end
+        labelled = _is_heading_words(words, headings) and (
+            segment.kind == "label" or is_heading(text, segment.start, segment.end)
         )
         if labelled or _is_heading_question(ctx, number, headings):
             remaining = span
-        elif _is_inline_heading(words, headings):  # "The metrics are ...": its own body
+        elif ctx.is_inline_heading(number, headings):  # "The metrics are ...": its own body
             bodies.add(number)
+            # "As for the metrics, X. Y." heads what follows, as "Metrics:" does; "The metric
+            # is X; Y" heads the rest of its sentence.
+            remaining = span if ctx.leads_in(number) else 0
+            clause = number
+            while clause + 1 < len(ctx.segments) and _continues(text, ctx.segments[clause]):
+                clause += 1
+                bodies.add(clause)
         elif remaining:
             bodies.add(number)
             remaining -= 1
     return bodies
 
 
-def _is_inline_heading(words: list[str], headings: frozenset[str]) -> bool:
-    """'The metrics are X', 'Our north star would be Y': a heading said as a sentence."""
-    content = [w for w in words[:6] if w not in lx.INLINE_HEADING_LEADS]
-    return (
-        len(content) >= 3
-        and content[0] in headings
-        and content[0] in lx.INLINE_HEADINGS  # "the problem is we need revenue" states a goal
-        and content[1] in {"is", "are", "would", "will"}
-    )
+def _continues(text: str, segment: SegmentSpan) -> bool:
+    """The sentence goes on after this segment ("X; Y", "X: Y")."""
+    return text[segment.end - 1 : segment.end] in (";", ":")
 
 
 def _is_heading_question(ctx: Context, number: int, headings: frozenset[str]) -> bool:

@@ -7,9 +7,9 @@ from dataclasses import replace
 from functools import cache
 
 from scoring import calibration as cal
+from scoring import findings
 from scoring.analysis import Analysis, Decision, analyse_text
 from scoring.errors import AnswerTooLongError, ScoringError, UnknownLevelError
-from scoring.order import ORDER_RULES
 from scoring.prompt_spec import PromptSpec
 from scoring.questions import CONFIRMED, apply_confirmations, questions
 from scoring.report import (
@@ -20,8 +20,6 @@ from scoring.report import (
     Report,
     ScorerInfo,
     Segment,
-    Severity,
-    Span,
     Stats,
 )
 from scoring.rules import RULES
@@ -29,7 +27,7 @@ from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
 
 SCORER_NAME = "aipm-rules"
-SCORER_VERSION = "2.0.0"
+SCORER_VERSION = "2.1.0"  # 2.1: dimensions carry their rubric rows (Dimension.parts)
 MAX_WORDS = 20_000
 WORDS_PER_MINUTE = 140  # a calm interview pace
 
@@ -41,19 +39,10 @@ SUPERSEDES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _occurrences(found: Span | list[Span] | None) -> list[Span]:
-    if found is None:
-        return []
-    return [found] if isinstance(found, Span) else list(found)
-
-
 def _flags(analysis: Analysis) -> tuple[Flag, ...]:
-    question_type = analysis.prompt.question_type
     flags = []
     for rule in RULES:
-        if not rule.applies(question_type):
-            continue
-        for evidence in _occurrences(rule.check(analysis)):
+        for evidence in findings.occurrences(rule, analysis):
             whole = rule.scope == "answer"
             flags.append(
                 Flag(
@@ -73,21 +62,10 @@ def _flags(analysis: Analysis) -> tuple[Flag, ...]:
     return tuple(sorted(kept, key=lambda f: (f.severity.rank, f.start, f.id)))
 
 
-def _flag_basis(flag_id: str, analysis: Analysis) -> str:
-    kind = cal.group(analysis.prompt.question_type)
-    if flag_id in ORDER_RULES:
-        _, framing = ORDER_RULES[flag_id]
-        missing = any(not analysis.present(element) for element in framing)
-        return f"{kind}:{'absent' if missing else 'late'}"
-    if flag_id.startswith("missing-"):
-        return f"{kind}:{cal.length_bucket(analysis.words)}"
-    return cal.ALL
-
-
 def _calibrated(flag: Flag, analysis: Analysis) -> Flag:
-    basis = _flag_basis(flag.id, analysis)
+    basis = findings.basis(flag.id, analysis)
     confidence = cal.confidence(flag.id, basis)
-    tentative = flag.severity is Severity.ERROR and confidence < cal.TENTATIVE_BELOW
+    tentative = findings.is_tentative(flag.severity, confidence)
     return replace(flag, basis=basis, confidence=confidence, tentative=tentative)
 
 
@@ -185,7 +163,7 @@ def _report_and_analysis(
     for element in settled:
         coverage[element] = replace(coverage[element], basis=CONFIRMED, confidence=1.0)
     asked = tuple(q for q in questions(analysis, coverage) if q.element not in settled)
-    dims = dimensions(analysis, flags)
+    dims = dimensions(analysis)
     score = overall(dims, flags, level)
     return Report(
         coverage=coverage,

@@ -21,3 +21,15 @@ class AnswerTooLongError(ScoringError):
 
 class UnknownLevelError(ScoringError):
     """The target level is not one of apm, pm, senior."""
+
+
+class VocabularyError(ValueError):
+    """A vocabulary data file is malformed; the message names the file, entry and field."""
+
+    def __init__(self, location: str, entry: str | None, field: str | None, problem: str) -> None:
+        where = location + (f", entry {entry!r}" if entry else "")
+        where += f", field {field!r}" if field else ""
+        super().__init__(f"{where}: {problem}")
+        self.location = location  # the file, and the group when known ("pains.json: PAIN")
+        self.entry = entry
+        self.field = field

@@ -44,6 +44,11 @@ def _parse_spec(spec: str) -> Spec:
     return Spec(frozenset(words), tuple(prefixes), "#" in spec.split("|"), spec == "*")
 
 
+def parse_pattern(phrase: str) -> tuple[Spec, ...]:
+    """The token specs of ``phrase`` as the matcher reads them (hyphens split words)."""
+    return tuple(_parse_spec(part) for part in phrase.lower().replace("-", " ").split())
+
+
 @dataclass(frozen=True, slots=True)
 class Pattern:
     label: str
@@ -74,10 +79,10 @@ class PhraseMatcher:
                 self._add(label, phrase)
 
     def _add(self, label: str, phrase: str) -> None:
-        parts = phrase.lower().replace("-", " ").split()
-        if not parts:
+        specs = parse_pattern(phrase)
+        if not specs:
             raise ValueError(f"empty pattern in {label!r}")
-        pattern = Pattern(label, phrase, tuple(_parse_spec(p) for p in parts))
+        pattern = Pattern(label, phrase, specs)
         head = pattern.specs[0]
         if head.any_word:
             raise ValueError(f"pattern {phrase!r} may not start with '*'")

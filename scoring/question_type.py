@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PRODUCT_DESIGN = "product_design"
 STRATEGY = "strategy"
@@ -139,6 +140,7 @@ TYPE_CUES: tuple[TypeCue, ...] = (
 )
 
 
+@lru_cache(maxsize=1024)  # rules and score rows ask for every answer; prompts repeat
 def infer_question_type(text: str, category: str | None = None) -> str:
     """The kind of question, from the bank category if known, else from the prompt's words.
 

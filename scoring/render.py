@@ -5,6 +5,7 @@ from __future__ import annotations
 from scoring.analysis import Decision
 from scoring.report import DIMENSIONS, ELEMENTS, Report
 from scoring.rules import RULES
+from scoring.scores import explain_score
 
 _MARK = {"error": "x", "warning": "!", "info": "i"}
 
@@ -30,6 +31,8 @@ def explain_text(report: Report, decisions: list[Decision]) -> str:
         )
     for question in report.questions:
         lines.append(f"  asks: {question.text}")
+    lines.append("  scores:")
+    lines += [f"    {line}" for line in explain_score(report)]
     return "\n".join(lines)
 
 

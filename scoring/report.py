@@ -95,15 +95,32 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One rubric row's share of a dimension score: the evidence it read and the points."""
+
+    row: str  # the rubric row ("framing.who")
+    label: str  # what was found or missed ("who named", "no user problem")
+    points: int  # earned; negative for a penalty
+    best: int  # the most the row can add (0 for a penalty row)
+
+
+@dataclass(frozen=True, slots=True)
 class Dimension:
     """A 0-100 score with its reason, or not assessed when there is no evidence."""
 
     score: int | None
     reason: str
+    # How the score was computed, row by row (empty when a gate decided it, or for a judge).
+    parts: tuple[ScorePart, ...] = ()
 
     @property
     def assessed(self) -> bool:
         return self.score is not None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Dimension:
+        parts = tuple(ScorePart(**part) for part in data.get("parts", ()))
+        return cls(score=data["score"], reason=data["reason"], parts=parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +208,7 @@ class Report:
             structure=tuple(
                 Segment(**{**seg, "moves": tuple(seg["moves"])}) for seg in data["structure"]
             ),
-            dimensions={name: Dimension(**dim) for name, dim in data["dimensions"].items()},
+            dimensions={name: Dimension.from_dict(dim) for name, dim in data["dimensions"].items()},
             overall=data["overall"],
             grade=data["grade"],
             level=data["level"],

@@ -49,7 +49,7 @@ _SENTENCE_END = re.compile(
 )
 
 # Spoken transcripts arrive without punctuation; chunk them at discourse markers instead.
-_DISCOURSE = frozenset(
+DISCOURSE_MARKERS = frozenset(
     [
         "so",
         "and",
@@ -121,6 +121,11 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def is_word(text: str) -> bool:
+    """Whether ``text`` can be one token's norm (lower case; no hyphen, stop or symbol)."""
+    return text == text.lower().replace("’", "'") and _TOKEN.fullmatch(text) is not None
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -155,7 +160,7 @@ def chunk_long_span(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, in
     begin = lo
     for index in range(lo, hi):
         length = index - begin
-        at_marker = tokens[index].norm in _DISCOURSE and length >= MIN_CHUNK_WORDS
+        at_marker = tokens[index].norm in DISCOURSE_MARKERS and length >= MIN_CHUNK_WORDS
         if at_marker or length >= MAX_CHUNK_WORDS:
             ranges.append((begin, index))
             begin = index

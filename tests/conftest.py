@@ -218,6 +218,24 @@ class ScratchDatabase:
         with _admin_connection() as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
 
+    def go_down(self) -> None:
+        """End every connection to this database and refuse new ones (a server going down)."""
+        name = sql.Identifier(self.name)
+        with _admin_connection() as admin:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (self.name,),
+            )
+
+    def come_back(self) -> None:
+        with _admin_connection() as admin:
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(
+                    sql.Identifier(self.name)
+                )
+            )
+
     def drop(self) -> None:
         with _admin_connection() as admin:
             admin.execute(

@@ -9,8 +9,8 @@ import pytest
 
 from coach.cli import main
 from coach.db.database import Database
-from coach.errors import SignInFailedError
-from coach.services import accounts, admin, attempts
+from coach.errors import InviteCodeError, SignInFailedError
+from coach.services import accounts, admin, attempts, cohorts
 from coach.services.admin import ShellOperator
 from question_bank import Prompt
 
@@ -71,7 +71,7 @@ def test_bootstrap_a_deployment_from_the_shell(
     )
     assert signed.user.role == "admin"
     actions = [row.action for row in admin.audit_log(cli_db, ShellOperator("x"))]
-    assert actions == ["add-member", "create-cohort", "create-user", "create-user"]
+    assert actions == ["add-member", "invite-code", "create-cohort", "create-user", "create-user"]
 
 
 def test_reset_password_prints_a_one_time_code(
@@ -147,3 +147,31 @@ def test_delete_user_removes_their_data_and_is_audited(
     assert attempts.list_attempts(cli_db, ada) == []
     assert len(attempts.list_attempts(cli_db, bea)) == 1
     assert admin.audit_log(cli_db, ShellOperator("x"))[0].action == "delete-user"
+
+
+def test_cohort_invite_codes_from_the_shell(
+    cli_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(monkeypatch, "admin", "create-cohort", "Spring", "--seats", "2") == 0
+    printed = capsys.readouterr()
+    first = printed.out.strip()
+    assert "created cohort 1 (Spring)" in printed.err and "2 seats" in printed.err
+    ada = accounts.register(cli_db, email="ada@example.com", password=PASSWORD, display_name="A")
+    assert cohorts.join_cohort(cli_db, ada, code=first).name == "Spring"
+    assert _run(monkeypatch, "admin", "rotate-code", "spring", "--expires-days", "3") == 0
+    printed = capsys.readouterr()
+    second = printed.out.strip()
+    assert second != first and "new code for cohort 1 (Spring)" in printed.err
+    bea = accounts.register(cli_db, email="bea@example.com", password=PASSWORD, display_name="B")
+    with pytest.raises(InviteCodeError, match="not valid"):
+        cohorts.join_cohort(cli_db, bea, code=first)
+    assert _run(monkeypatch, "admin", "set-seats", "Spring", "1") == 0
+    with pytest.raises(InviteCodeError, match="full"):
+        cohorts.join_cohort(cli_db, bea, code=second)
+    assert _run(monkeypatch, "admin", "set-seats", "Spring", "none") == 0
+    assert cohorts.join_cohort(cli_db, bea, code=second).name == "Spring"
+    capsys.readouterr()
+    assert _run(monkeypatch, "admin", "rotate-code", "Winter") == 1
+    assert "No cohort named 'Winter'" in capsys.readouterr().err
+    audit = "\n".join(row.target for row in admin.audit_log(cli_db, ShellOperator("x")))
+    assert first not in audit and second not in audit

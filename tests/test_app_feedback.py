@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from coach.services import attempts, drafts
+from coach.services.explain import dimension_explanation
+from coach.ui.widgets import md_escape
 from question_bank import load_bank
 from tests.test_app_support import (
     FEEDBACK,
@@ -73,6 +75,13 @@ def test_reasons_explanation_and_self_ratings_are_on_the_page(services) -> None:
     explanation = texts(at.markdown)
     assert "Weighted mean of the assessed dimensions" in explanation
     assert "error-level red flag" in explanation
+    # Each dimension's rubric rows, as the stored report computed them.
+    db, user = services
+    view = attempts.feedback_view(db, user, attempts.list_attempts(db, user)[0].id)
+    lines = dimension_explanation(view.attempt.report)
+    assert len(lines) == 5 and any(" = " in line for line in lines)
+    for line in lines:
+        assert f"- {md_escape(line)}" in explanation
 
 
 def test_a_flag_can_be_disputed_and_it_shows(services) -> None:

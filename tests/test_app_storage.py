@@ -56,6 +56,42 @@ def test_a_dropped_database_keeps_the_answer_on_screen_and_retry_saves_it(
         db.close()
 
 
+@pytest.mark.postgres
+def test_a_database_lost_after_the_answer_is_saved_clears_the_box_and_says_where_it_is(
+    data_dir: Path, scratch: ScratchDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_DATABASE_URL", scratch.url)
+    real_scorer = attempts.run_scorer
+
+    def run_scorer_while_the_server_goes_down(row, scorer):  # type: ignore[no-untyped-def]
+        scratch.go_down()  # the answer is committed; its score will not be
+        return real_scorer(row, scorer)
+
+    monkeypatch.setattr(attempts, "run_scorer", run_scorer_while_the_server_goes_down)
+    at = new_app()
+    choose_prompt(at, framing_prompt_id())
+    at.text_area(key="practice_answer").input(FRAMED)
+    at.button(key="practice_submit").click().run()
+    assert_clean(at)
+    assert current_page(at) == "Practice"
+    message = texts(at.warning)
+    assert message.startswith("Your answer is saved, but its score could not be")
+    assert "open the answer from Progress and click Retry scoring" in message
+    # The box is empty, so a second Submit cannot store the same answer twice.
+    assert not at.text_area(key="practice_answer").value
+
+    scratch.come_back()
+    db = open_database(load_settings())
+    try:
+        (stored,) = attempts.list_attempts(db, local_learner(db))
+        assert (stored.status, attempts.get_attempt(db, local_learner(db), stored.id).answer) == (
+            "pending",
+            FRAMED,
+        )
+    finally:
+        db.close()
+
+
 # AppTest as a plain user (root ignores file modes): make coach.db read-only under the running
 # app, submit, make it writable again, submit again.
 _READ_ONLY_APP = """

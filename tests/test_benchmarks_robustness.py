@@ -187,3 +187,35 @@ def test_main_says_when_there_is_no_corpus(tmp_path, monkeypatch, capsys) -> Non
     monkeypatch.setattr(accuracy, "CORPUS_DIR", tmp_path)
     main([])
     assert "no corpus" in capsys.readouterr().out
+
+
+def test_evidence_shows_what_a_flipped_verdict_was_read_from(capsys) -> None:
+    emptied = Rewrite("emptied", lambda a: "")
+    dev = Answer.analysed("dev-x", "dev", PROMPT, PROSE, {})
+    outcome = run_rewrite(emptied, [dev], show=5, evidence=True)
+    assert len(outcome.examples) == 1  # one example per answer, evidence included
+    lines = outcome.examples[0].splitlines()
+    assert (
+        lines[0] == "dev-x: who True->False, why True->False, metrics True->False, tech True->False"
+    )
+    assert lines[1:3] == [
+        "    who before: at 10 ['nurses', 'elderly', 'patients']",
+        "    who after: at None []",
+    ]
+    assert len(lines) == 1 + 2 * 4  # before and after for each flipped element
+
+
+def test_evidence_of_an_order_verdict_shows_the_elements_it_compares() -> None:
+    moved = Rewrite("moved", solution_to_front)
+    dev = answer(PROSE, who=True, why=True)
+    outcome = run_rewrite(moved, [dev], show=5, evidence=True)
+    lines = outcome.examples[0].splitlines()
+    assert lines[0].startswith("hand-1: solution_first False->True")
+    # Who and why once, though both order verdicts flipped and both read them.
+    assert [line.split(":")[0].strip() for line in lines[1::2]] == [
+        "solution before",
+        "who before",
+        "why before",
+        "tech before",
+        "metrics before",
+    ]

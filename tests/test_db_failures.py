@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from coach.db.database import Database, head_revision, open_database
-from coach.errors import StorageUnavailableError
+from coach.errors import ScoreNotStoredError, StorageUnavailableError
 from coach.services import attempts
 from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import Prompt
+from scoring import analyze
 from tests.conftest import (
     POSTGRES_SERVER,
     STRONG_ANSWER,
@@ -77,6 +78,43 @@ def test_a_dropped_database_is_a_plain_error_and_the_next_use_migrates_it_again(
         db.close()
 
 
+@pytest.mark.postgres
+def test_a_server_going_down_during_scoring_keeps_the_answer_once_and_says_so(
+    scratch: ScratchDatabase, tmp_path: Path, prompt: Prompt
+) -> None:
+    settings = load_settings(
+        environ={"COACH_DATA_DIR": str(tmp_path), "COACH_DATABASE_URL": scratch.url}
+    )
+    db = open_database(settings)
+
+    def scorer_that_outlives_the_server(answer, spec, level):  # type: ignore[no-untyped-def]
+        scratch.go_down()  # after the answer's commit, before its score's
+        return analyze(answer, spec, level)
+
+    try:
+        user = local_learner(db)
+        with pytest.raises(ScoreNotStoredError) as caught:
+            attempts.submit(
+                db,
+                user,
+                prompt=prompt,
+                answer=WEAK_ANSWER,
+                mode="practice",
+                level="pm",
+                started_at=datetime.now(UTC),
+                scorer=scorer_that_outlives_the_server,
+            )
+        assert caught.value.reason.startswith("Cannot reach the database server")
+        scratch.come_back()
+        # The answer is stored once, pending; Retry scoring finishes it (no second copy).
+        (pending,) = attempts.list_attempts(db, user)
+        assert (pending.id, pending.status) == (caught.value.attempt_id, "pending")
+        assert attempts.retry_scoring(db, user, pending.id).status == "scored"
+        assert [a.id for a in attempts.list_attempts(db, user)] == [pending.id]
+    finally:
+        db.close()
+
+
 # Run as a plain user (root ignores file modes): make coach.db read-only under an open
 # database, submit, make it writable again, retry.
 _READ_ONLY_SCRIPT = """
@@ -84,7 +122,7 @@ import json, sys
 from datetime import UTC, datetime
 from pathlib import Path
 from coach.db.database import open_database
-from coach.errors import StorageUnavailableError
+from coach.errors import ScoreNotStoredError, StorageUnavailableError
 from coach.services import attempts
 from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings

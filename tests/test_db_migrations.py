@@ -146,9 +146,7 @@ def test_downgrade_to_base_and_back_up_keeps_working(fresh_database_url: str) ->
     command.downgrade(config, "0001")
     engine = create_engine(fresh_database_url)
     try:
-        assert "previous_report" not in {
-            c["name"] for c in inspect(engine).get_columns("attempts")
-        }
+        assert "previous_report" not in {c["name"] for c in inspect(engine).get_columns("attempts")}
     finally:
         engine.dispose()
     command.downgrade(config, "base")

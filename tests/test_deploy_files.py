@@ -49,6 +49,7 @@ def test_the_docs_name_every_setting_compose_uses() -> None:
         *COMPOSE["x-app"]["environment"],
         "COACH_ALLOW_REMOTE_SINGLE_USER",
         "COACH_ALLOW_SIGNUP",
+        "COACH_CLIENT_IP_HEADER",
         "pg_dump",
         "pg_restore",
         "coach db upgrade",

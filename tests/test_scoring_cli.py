@@ -127,6 +127,8 @@ def test_score_explain_prints_what_matched_and_what_was_rejected(tmp_path, capsy
     assert "question type: product_design" in out
     assert "- \u201cuser\u201d at 29: modifies the noun 'experience'" in out
     assert "+ \u201cnurses\u201d at 58: narrowed by 'shift'" in out
+    assert "    Framing 100 = who named +40, user problem named +40, framing before the" in out
+    assert "    Metrics 0: No success metric named." in out
 
 
 # --- hostile and unclear input --------------------------------------------------------------

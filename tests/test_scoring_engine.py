@@ -221,3 +221,37 @@ def test_prompt_expectations_drive_missing_flags() -> None:
 )
 def test_definition_traps(text: str, element: str, present: bool) -> None:
     assert analyze(text).coverage[element].present is present
+
+
+# Context decisions learnt from published answers (each a case the engine had wrong).
+_DESIGN = PromptSpec.from_text("How would you improve the shopping experience for a grocery app?")
+
+
+@pytest.mark.parametrize(
+    ("answer", "element", "present"),
+    [
+        # The speaker's wish, even behind a modal, is not a user's problem.
+        ("I would want to lean towards a futuristic experience for travellers.", "why", False),
+        # Logs and measures named after a pain are data, not the pain.
+        ("The complaint logs from shoppers show where to start.", "why", False),
+        ("We will be tracking drop-off points where shoppers leave the checkout.", "why", False),
+        # "spend time" alone is not a cost; hours spent are.
+        ("I'd love to spend time with your shoppers next year.", "why", False),
+        ("Busy parents spend hours rebuilding the same weekly basket.", "why", True),
+        # A word before a comma does not narrow the people after it.
+        ("In user experience, users rate the app highly.", "who", False),
+        ("In the survey, iPhone users rate the app highly.", "who", True),
+        # "User satisfaction (NPS):" names a measure, not the user.
+        ("User satisfaction (NPS): +18 points\nRepeat orders: +5%", "who", False),
+    ],
+)
+def test_context_decisions_from_published_answers(answer: str, element: str, present: bool) -> None:
+    assert analyze(answer, _DESIGN).coverage[element].present is present
+
+
+def test_a_word_in_a_flat_list_of_column_names_heads_nothing() -> None:
+    answer = (
+        "Rank each idea in a table with these columns:\n- Use case\n- Solution\n- Value\n\n"
+        "Then pick the best one."
+    )
+    assert not analyze(answer, _DESIGN).coverage["solution"].present

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from scoring import PromptSpec, analyze, calibration, order, question_type
+from scoring import PromptSpec, analyze, calibration, labels, order, question_type
 from scoring.analysis import analyse_text
 from scoring.question_type import TYPE_CUES, infer_question_type
 from scoring.scores import overall
@@ -39,7 +39,7 @@ def test_bank_category_wins_over_the_words() -> None:
     )
 
 
-@pytest.mark.parametrize("module", [question_type, order, calibration])
+@pytest.mark.parametrize("module", [question_type, order, calibration, labels])
 def test_docstring_examples_hold(module) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -20,18 +20,24 @@ from typing import Any
 import pytest
 
 import coach.services
+from coach.db import review_queries
 from coach.db.database import Database
 from coach.errors import (
     AccessDeniedError,
     AdminRequiredError,
     AttemptNotFoundError,
+    CohortNotFoundError,
     InterviewNotFoundError,
+    ReviewLinkError,
 )
 from coach.services import (
     access,
     accounts,
     admin,
+    assignments,
     attempts,
+    cohort_dashboard,
+    cohorts,
     data_io,
     demo,
     drafts,
@@ -39,13 +45,19 @@ from coach.services import (
     judge,
     progress,
     rescore,
+    review_files,
+    review_links,
+    review_stats,
+    reviews,
     selection,
     transcription,
 )
 from coach.services.admin import ShellOperator
+from coach.services.review_content import parse_review
 from coach.services.users import UserContext
 from question_bank import Bank, Prompt
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
+from tests.review_support import answer, make_cohorts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SHELL = ShellOperator("test")
@@ -339,13 +351,189 @@ ATTEMPTS.update(
         ),
     }
 )
+
+
+def _victims_reviewed(db: Database, v: Victim) -> int:
+    """A submitted review (through a review link) of the victim's attempt; its comment's id."""
+    token = review_links.create_link(db, v.user, v.attempt_id).token
+    review_links.submit_link_review(
+        db, token, name="Mentor", review={"comments": [{"body": "Who is the user?"}]}
+    )
+    (shown,) = reviews.reviews_for_owner(db, v.user, v.attempt_id)
+    return shown.comments[0].id
+
+
+def _reply_refused(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    comment_id = _victims_reviewed(db, v)
+    with pytest.raises(AccessDeniedError, match=f"^Comment {comment_id} not found"):
+        reviews.reply(db, me, comment_id, "the intruder's reply")
+    (shown,) = reviews.reviews_for_owner(db, v.user, v.attempt_id)
+    assert shown.comments[0].reply is None
+
+
+def _reviewed_marks_stay_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    _victims_reviewed(db, v)
+    assert reviews.reviewed_attempt_ids(db, me) == frozenset()
+    assert reviews.reviewed_attempt_ids(db, v.user) == frozenset({v.attempt_id})
+
+
+def _link_stays_active(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    link = review_links.create_link(db, v.user, v.attempt_id).link
+    with pytest.raises(ReviewLinkError, match=f"^Review link {link.id} not found"):
+        review_links.revoke_link(db, me, link.id)
+    assert [x.status for x in review_links.list_links(db, v.user, v.attempt_id)] == ["active"]
+
+
+def _response_not_imported_onto_theirs(db: Database, me: UserContext, v: Victim, b: Bank) -> None:
+    """The victim's review response, imported by the intruder, lands nowhere."""
+    request = review_files.read_request(review_files.request_file(db, v.user, [v.attempt_id]))
+    response = review_files.response_file(
+        request,
+        name="Mo",
+        reviews={request.attempts[0].ref: review_files.FileReview(parse_review({}))},
+    )
+    result = review_files.import_response(db, me, response)
+    assert result.added == [] and len(result.refused) == 1
+    with db.session() as session:
+        assert not review_queries.reviews_of_attempts(session, attempt_ids=[v.attempt_id])
+
+
+def _victims_cohort(db: Database, v: Victim) -> int:
+    """Put the victim in a cohort of their own (as a learner, with a week-long assignment)."""
+    invite = cohorts.create_cohort(db, SHELL, name="Victims")
+    cohorts.join_cohort(db, v.user, code=invite.code)
+    return invite.cohort_id
+
+
+def _cohort_refused(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    """Someone else's cohort reads like a missing one, and the victim stays in it."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        cohort_id = _victims_cohort(db, victim)
+        with pytest.raises(CohortNotFoundError, match=f"^Cohort {cohort_id} not found"):
+            call(db, intruder, cohort_id, bank)
+        assert [m.cohort_id for m in cohorts.my_cohorts(db, victim.user)] == [cohort_id]
+
+    return check
+
+
+def _cohort_stays_theirs(call: Callable[[Database, UserContext, int, Bank], Any]) -> Refusal:
+    """The intruder's call shows nothing of the victim's cohort and leaves it as it was."""
+
+    def check(db: Database, intruder: UserContext, victim: Victim, bank: Bank) -> None:
+        cohort_id = _victims_cohort(db, victim)
+        result = call(db, intruder, cohort_id, bank)
+        assert "Victims" not in repr(result) and WEAK_ANSWER[:40] not in repr(result)
+        assert [m.cohort_id for m in cohorts.my_cohorts(db, victim.user)] == [cohort_id]
+
+    return check
+
+
+def _joins_own_cohort(db: Database, me: UserContext, cohort_id: int, b: Bank) -> Any:
+    other = cohorts.create_cohort(db, SHELL, name="Intruders")
+    return cohorts.join_cohort(db, me, code=other.code)
+
+
+def _victims_mentor(db: Database, cohort_id: int) -> UserContext:
+    """A mentor of the victim's cohort (to set the victim an assignment)."""
+    mentor = admin.create_account(
+        db, SHELL, email="mentor@example.com", display_name="Mentor", role="mentor"
+    )
+    cohorts.add_person(db, SHELL, cohort_id=cohort_id, email="mentor@example.com")
+    return mentor
+
+
+def _assign_week(db: Database, me: UserContext, cohort_id: int, b: Bank) -> int:
+    return assignments.create_assignment(
+        db,
+        me,
+        cohort_id=cohort_id,
+        bank=b,
+        prompt_ids=[b.prompts[0].id],
+        level="pm",
+        due_at=datetime.now(UTC) + timedelta(days=7),
+    )
+
+
+ATTEMPTS.update(
+    {
+        "reviews.review_queue": _sees_nothing(lambda db, me, v, b: reviews.review_queue(db, me)),
+        "reviews.queue_learners": _sees_nothing(
+            lambda db, me, v, b: reviews.queue_learners(db, me)
+        ),
+        "reviews.reviews_anything": _sees_nothing(
+            lambda db, me, v, b: reviews.reviews_anything(db, me)
+        ),
+        "reviews.open_review": _refused(
+            lambda db, me, v, b: reviews.open_review(db, me, v.attempt_id)
+        ),
+        "reviews.save_review": _refused(
+            lambda db, me, v, b: reviews.save_review(
+                db, me, v.attempt_id, {"overall_comment": "mine"}, submit=True
+            )
+        ),
+        "reviews.reviews_for_owner": _refused(
+            lambda db, me, v, b: reviews.reviews_for_owner(db, me, v.attempt_id)
+        ),
+        "reviews.reply": _reply_refused,
+        "reviews.reviewed_attempt_ids": _reviewed_marks_stay_theirs,
+        "review_links.create_link": _refused(
+            lambda db, me, v, b: review_links.create_link(db, me, v.attempt_id)
+        ),
+        "review_links.list_links": _refused(
+            lambda db, me, v, b: review_links.list_links(db, me, v.attempt_id)
+        ),
+        "review_links.revoke_link": _link_stays_active,
+        "review_files.request_file": _refused(
+            lambda db, me, v, b: review_files.request_file(db, me, [v.attempt_id])
+        ),
+        "review_files.import_response": _response_not_imported_onto_theirs,
+    }
+)
+
+
+ATTEMPTS.update(
+    {
+        "cohorts.my_cohorts": _cohort_stays_theirs(lambda db, me, c, b: cohorts.my_cohorts(db, me)),
+        "cohorts.led_cohorts": _cohort_stays_theirs(
+            lambda db, me, c, b: cohorts.led_cohorts(db, me)
+        ),
+        "cohorts.join_cohort": _cohort_stays_theirs(_joins_own_cohort),
+        "cohorts.leave_cohort": _cohort_refused(
+            lambda db, me, c, b: cohorts.leave_cohort(db, me, cohort_id=c)
+        ),
+        "assignments.create_assignment": _cohort_refused(_assign_week),
+        "assignments.cohort_assignments": _cohort_refused(
+            lambda db, me, c, b: assignments.cohort_assignments(db, me, cohort_id=c)
+        ),
+        "assignments.my_assignments": _cohort_stays_theirs(
+            lambda db, me, c, b: (
+                _assign_week(db, _victims_mentor(db, c), c, b),
+                assignments.my_assignments(db, me),
+            )[1]
+        ),
+        "cohort_dashboard.cohort_dashboard": _cohort_refused(
+            lambda db, me, c, b: cohort_dashboard.cohort_dashboard(db, me, cohort_id=c)
+        ),
+    }
+)
+
+
 # Functions that take the acting user but are covered elsewhere, and why.
 COVERED_ELSEWHERE = {
     "access.can_view_attempt": "the policy itself: test_cohort_roles_grant_reading_only",
     "access.can_view_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
     "access.can_change_attempts_of": "the policy itself: test_cohort_roles_grant_reading_only",
+    "access.can_review_attempts_of": "the policy itself: test_services_reviews."
+    "test_only_my_cohorts_mentors_may_open_a_review (other cohort's mentor, peer, site admin, "
+    "owner) and test_mentors_review_only_their_cohorts below",
     "users.context_of": "builds a context from a row; no acting user",
     "judge.scorer_for": "a factory; its verdict cache is per user (test_services_judge)",
+    "admin.require_admin": "the check itself: test_admin_actions_are_refused_to_learners_...",
+    "admin.audit": "writes the log entry of an action already checked by require_admin",
+    "access.cohort_role": "the policy itself: test_services_assignments (mentors only)",
+    "access.require_cohort_lead": "test_the_dashboard_is_for_the_cohorts_mentors_only, "
+    "test_only_the_cohorts_mentors_set_assignments",
 }
 ADMIN_ONLY = {
     "admin.create_account": lambda db, me: admin.create_account(
@@ -361,6 +549,16 @@ ADMIN_ONLY = {
     "admin.delete_account": lambda db, me: admin.delete_account(db, me, email="bea@example.com"),
     "admin.list_users": lambda db, me: admin.list_users(db, me),
     "admin.audit_log": lambda db, me: admin.audit_log(db, me),
+    "review_stats.agreement": lambda db, me: review_stats.agreement(db, me),
+    "review_stats.export_reviews_jsonl": lambda db, me: review_stats.export_reviews_jsonl(db, me),
+    "cohorts.create_cohort": lambda db, me: cohorts.create_cohort(db, me, name="Spring"),
+    "cohorts.rotate_code": lambda db, me: cohorts.rotate_code(db, me, cohort_id=1),
+    "cohorts.set_seats": lambda db, me: cohorts.set_seats(db, me, cohort_id=1, seats=3),
+    "cohorts.all_cohorts": lambda db, me: cohorts.all_cohorts(db, me),
+    "cohorts.cohort_named": lambda db, me: cohorts.cohort_named(db, me, name="Spring"),
+    "cohorts.add_person": lambda db, me: cohorts.add_person(
+        db, me, cohort_id=1, email="x@example.com"
+    ),
 }
 
 
@@ -517,3 +715,24 @@ def test_admin_actions_are_recorded_with_who_what_and_when(db: Database) -> None
     assert all(code not in row.target for row in log)
     with pytest.raises(AccessDeniedError):
         admin.audit_log(db, UserContext(999, "Nobody", "learner"))
+
+
+def test_mentors_review_only_their_cohorts(db: Database, prompt: Prompt) -> None:
+    """Spring's mentor and cohort admin review Ann's attempt; Autumn's mentor, Ann's peer, a
+    site admin in no cohort and Ann herself cannot; Autumn's attempts are not Mo's to review."""
+    people = make_cohorts(db)
+    spring = answer(db, people.ann, prompt)
+    autumn_learner = admin.create_account(
+        db, SHELL, email="al@example.com", display_name="Al", password=None
+    )
+    admin.add_member(db, SHELL, cohort="Autumn", email="al@example.com", role="learner")
+    autumn = answer(db, autumn_learner, prompt)
+    for reviewer in (people.mo, people.cy):
+        assert reviews.open_review(db, reviewer, spring).subject.attempt.id == spring
+        with pytest.raises(AttemptNotFoundError):
+            reviews.open_review(db, reviewer, autumn)
+    assert reviews.open_review(db, people.oz, autumn).subject.attempt.id == autumn
+    for stranger in (people.oz, people.bea, people.root, people.ann):
+        with pytest.raises(AttemptNotFoundError, match=f"^Attempt {spring} not found"):
+            reviews.open_review(db, stranger, spring)
+        assert spring not in [item.attempt_id for item in reviews.review_queue(db, stranger)]

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from coach.db.database import Database
-from coach.db.models import AuthSession, PasswordCredential, ResetCode, User
+from coach.db.models import AuthSession, PasswordCredential, ResetCode, SignInFailure, User
 from coach.errors import (
     AccountLockedError,
     InvalidAccountDataError,
     ResetCodeError,
     SessionEndedError,
     SignInFailedError,
+    TooManySignInsError,
 )
 from coach.services import accounts, admin
 from coach.services.admin import ShellOperator
@@ -111,6 +112,51 @@ def test_repeated_failures_lock_the_account_until_the_lock_ends(db: Database) ->
         db, email="ada@example.com", password=PASSWORD, lifetime=DAY, now=after
     )
     assert signed.user.display_name == "Ada"
+
+
+def test_many_failures_from_one_address_pause_sign_in_from_there_across_accounts(
+    db: Database,
+) -> None:
+    _ada(db)
+    now = datetime.now(UTC)
+    # One address guessing across many (mostly unknown) accounts: no account lock sees it.
+    for number in range(accounts.SOURCE_FAILURE_LIMIT):
+        with pytest.raises(SignInFailedError):
+            accounts.sign_in(
+                db,
+                email=f"guess{number}@example.com",
+                password="nope nope",
+                lifetime=DAY,
+                source="203.0.113.7",
+                now=now + timedelta(seconds=number),
+            )
+    # Even the right password is refused from there, and the message says for how long...
+    with pytest.raises(TooManySignInsError, match="15 more minute"):
+        accounts.sign_in(
+            db,
+            email="ada@example.com",
+            password=PASSWORD,
+            lifetime=DAY,
+            source="203.0.113.7",
+            now=now + timedelta(seconds=40),
+        )
+    # ...while another address signs in, and so does the first once its window has passed.
+    assert accounts.sign_in(
+        db, email="ada@example.com", password=PASSWORD, lifetime=DAY, source="198.51.100.2"
+    )
+    later = now + timedelta(minutes=accounts.SOURCE_WINDOW_MINUTES, seconds=1)
+    assert accounts.sign_in(
+        db,
+        email="ada@example.com",
+        password=PASSWORD,
+        lifetime=DAY,
+        source="203.0.113.7",
+        now=later,
+    )
+    with db.session() as session:
+        stored = session.scalars(select(SignInFailure.source)).all()
+    # Addresses are kept only as digests, and old failures are forgotten as new ones arrive.
+    assert stored and all("203.0.113.7" not in source and len(source) == 64 for source in stored)
 
 
 def test_an_expired_session_ends(db: Database) -> None:

@@ -72,7 +72,12 @@ def test_deleting_the_demo_keeps_the_learners_own_attempts(
     db: Database, user: UserContext, bank: Bank, prompt: Prompt, other_user: UserContext
 ) -> None:
     own = attempts.submit_answer(
-        db, user, prompt=prompt, answer=WEAK_ANSWER, mode="practice", level="pm",
+        db,
+        user,
+        prompt=prompt,
+        answer=WEAK_ANSWER,
+        mode="practice",
+        level="pm",
         started_at=NOW - timedelta(minutes=5),
     )
     demo.load_demo(db, user, bank, now=NOW, attempts=12, weeks=2)

@@ -20,8 +20,14 @@ T0 = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
 
 def _submit(db: Database, user: UserContext, prompt: Prompt, answer: str) -> int:
     return attempts.submit_answer(
-        db, user, prompt=prompt, answer=answer, mode="practice", level="pm",
-        started_at=T0 - timedelta(minutes=5), submitted_at=T0,
+        db,
+        user,
+        prompt=prompt,
+        answer=answer,
+        mode="practice",
+        level="pm",
+        started_at=T0 - timedelta(minutes=5),
+        submitted_at=T0,
     ).id
 
 

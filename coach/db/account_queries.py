@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, update
+from sqlalchemy import Row, and_, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from coach.db.models import (
@@ -20,7 +20,9 @@ from coach.db.models import (
     CohortMember,
     PasswordCredential,
     ResetCode,
+    SignInFailure,
     User,
+    utc_now,
 )
 
 # --- users and credentials -------------------------------------------------------------------
@@ -200,15 +202,22 @@ def add_cohort(session: Session, *, name: str) -> Cohort:
     return cohort
 
 
-def set_membership(session: Session, *, cohort_id: int, user_id: int, role: str) -> None:
-    """Put the user in the cohort with ``role`` (changing the role if already a member)."""
+def set_membership(
+    session: Session, *, cohort_id: int, user_id: int, role: str, added_at: datetime | None = None
+) -> None:
+    """Put the user in the cohort with ``role`` (changing the role if already a member);
+    a new member is stamped ``added_at`` (default now)."""
     member = session.scalars(
         select(CohortMember).where(
             CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
         )
     ).first()
     if member is None:
-        session.add(CohortMember(cohort_id=cohort_id, user_id=user_id, role=role))
+        session.add(
+            CohortMember(
+                cohort_id=cohort_id, user_id=user_id, role=role, added_at=added_at or utc_now()
+            )
+        )
     else:
         member.role = role
     session.flush()
@@ -254,3 +263,27 @@ def audit_entries(session: Session, *, limit: int = 100) -> Sequence[AuditEntry]
     return session.scalars(
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     ).all()
+
+
+def add_sign_in_failure(
+    session: Session, *, source: str, at: datetime, keep_after: datetime
+) -> None:
+    """Record a failed sign-in from ``source`` and forget that source's failures older than
+    ``keep_after`` (the table holds only what the throttle window needs)."""
+    session.execute(
+        delete(SignInFailure).where(SignInFailure.source == source, SignInFailure.at < keep_after)
+    )
+    session.add(SignInFailure(source=source, at=at))
+    session.flush()
+
+
+def sign_in_failures_since(
+    session: Session, *, source: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many failures ``source`` had since ``since``, and the oldest of them."""
+    count, oldest = session.execute(
+        select(func.count(SignInFailure.id), func.min(SignInFailure.at)).where(
+            SignInFailure.source == source, SignInFailure.at >= since
+        )
+    ).one()
+    return int(count), oldest

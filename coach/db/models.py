@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models: users and their accounts, attempts, one row per flag for SQL
-aggregation, cohorts with a role per member, and the admin audit log."""
+aggregation, cohorts with a role per member, invites and assignments, mentors' reviews, and
+the admin audit log."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ ROLES: tuple[str, ...] = ("learner", "mentor", "admin")
 MODES: tuple[str, ...] = ("practice", "timed")
 STATUSES: tuple[str, ...] = ("pending", "scored", "not_scored")
 INTERVIEW_STATUSES: tuple[str, ...] = ("open", "scored", "not_scored")
+# Where a review came from: a signed-in mentor, a read-only review link, or an offline file.
+REVIEW_SOURCES: tuple[str, ...] = ("account", "link", "file")
+REVIEW_STATUSES: tuple[str, ...] = ("draft", "submitted")
+# What a reviewer says of one flag: the engine was right, wrong, or missed it.
+FLAG_DECISIONS: tuple[str, ...] = ("accept", "reject", "add")
 QUESTION_SOURCES: tuple[str, ...] = ("bank", "gap", "llm")
 DIMENSION_COLUMNS: tuple[str, ...] = (
     "framing",
@@ -346,6 +352,19 @@ class ResetCode(Base):
 # --- cohorts and the audit log ---------------------------------------------------------------
 
 
+class SignInFailure(Base):
+    """One failed password sign-in from one network address (kept as a SHA-256 digest, never
+    the address itself), so guessing across many accounts from one place is slowed down on
+    every replica."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_source_at", "source", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class Cohort(Base):
     """A group of learners with their mentors and admins (a bootcamp class, a team)."""
 
@@ -354,6 +373,12 @@ class Cohort(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The invite code is shown once (on creation or rotation) and kept only as a SHA-256 hash;
+    # rotating replaces it, so an old code stops working at once.
+    invite_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invite_expires_at: Mapped[datetime | None]
+    # How many learners may join with the code (None: no limit).
+    seat_limit: Mapped[int | None] = mapped_column(Integer)
 
 
 class CohortMember(Base):
@@ -437,3 +462,168 @@ class SelfRating(Base):
     user_id: Mapped[int] = mapped_column(Integer)
     dimension: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class Assignment(Base):
+    """Prompts a mentor sets for a cohort, at one level, due by a date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_cohort_id_due_at", "cohort_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    # Plain id (no foreign key): the assignment outlives its author's account.
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    prompts: Mapped[list[AssignmentPrompt]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AssignmentPrompt.position"
+    )
+
+
+class AssignmentPrompt(Base):
+    """One prompt of an assignment. A learner's attempt at it after the assignment was set
+    counts as the submission (no link column on attempts: practising it anywhere counts)."""
+
+    __tablename__ = "assignment_prompts"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "prompt_id"),
+        Index("ix_assignment_prompts_prompt_id", "prompt_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    prompt_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- mentors' reviews -------------------------------------------------------------------------
+
+
+class Review(Base):
+    """A person's review of one attempt: comments, flag decisions, element verdicts and an
+    optional score override. The attempt stays the learner's; the review is a separate record."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint(_one_of("source", REVIEW_SOURCES), name="source"),
+        CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
+        Index("ix_reviews_attempt_id", "attempt_id"),
+        Index("ix_reviews_reviewer_id", "reviewer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    # The reviewing account, or None for a link or offline reviewer (named in reviewer_name).
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer_name: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(16), default="account")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    score_override: Mapped[int | None] = mapped_column(Integer)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    # A review that arrived in a file keeps the file's review id, so importing twice is a no-op.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    submitted_at: Mapped[datetime | None]
+
+    comments: Mapped[list[ReviewComment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewComment.id"
+    )
+    decisions: Mapped[list[ReviewFlagDecision]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewFlagDecision.id"
+    )
+    elements: Mapped[list[ReviewElement]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewElement.id"
+    )
+
+
+class ReviewComment(Base):
+    """A comment on the whole answer (no span) or on a quoted span, kept as offsets into the
+    attempt's answer plus the quoted words, so a span that no longer matches can be detected."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_review_id", "review_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    reply: Mapped[ReviewReply | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+
+
+class ReviewReply(Base):
+    """The learner's one reply to one comment."""
+
+    __tablename__ = "review_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("review_comments.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReviewFlagDecision(Base):
+    """The reviewer accepts or rejects one of the engine's flags (at its span; -1 for a flag
+    about the whole answer), or adds one the engine missed, with a reason."""
+
+    __tablename__ = "review_flag_decisions"
+    __table_args__ = (
+        CheckConstraint(_one_of("decision", FLAG_DECISIONS), name="decision"),
+        UniqueConstraint("review_id", "flag_id", "span_start"),
+        Index("ix_review_flag_decisions_flag_id", "flag_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    flag_id: Mapped[str] = mapped_column(String(80))
+    span_start: Mapped[int] = mapped_column(Integer, default=-1)
+    span_end: Mapped[int] = mapped_column(Integer, default=-1)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewElement(Base):
+    """The reviewer's verdict on one element (who, why, metrics, eval_criteria, tech,
+    solution_first, tech_before_framing): the labels of the labelled corpus."""
+
+    __tablename__ = "review_elements"
+    __table_args__ = (UniqueConstraint("review_id", "element"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    element: Mapped[str] = mapped_column(String(32))
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReviewLink(Base):
+    """A read-only link to one attempt for a reviewer without an account. Only the SHA-256 of
+    the long random token is stored; the link expires and can be revoked."""
+
+    __tablename__ = "review_links"
+    __table_args__ = (Index("ix_review_links_attempt_id", "attempt_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    created_by: Mapped[int] = mapped_column(Integer)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

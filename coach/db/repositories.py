@@ -288,6 +288,13 @@ def attempt_ids_to_rescore(
     return list(session.scalars(query.order_by(Attempt.id)))
 
 
+def attempt_ids(session: Session, *, user_id: int) -> list[int]:
+    """Return the ids of all the user's attempts, oldest first."""
+    return list(
+        session.scalars(select(Attempt.id).where(Attempt.user_id == user_id).order_by(Attempt.id))
+    )
+
+
 def attempts_by_ids(session: Session, *, user_id: int, attempt_ids: list[int]) -> list[Attempt]:
     """Return the user's attempts with those ids (others are silently absent)."""
     if not attempt_ids:

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from coach.errors import CoachError
-from coach.services import attempts, data_io, drafts, interviewer, selection
-from coach.services.explain import ordered_flags, overall_explanation
+from coach.services import attempts, data_io, drafts, interviewer, reviews, selection
+from coach.services.explain import dimension_explanation, ordered_flags, overall_explanation
 from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import element_label, format_duration, level_label
 from coach.ui.llm import client_factory, disagreement_marks, scorer_notice, session_scorer
+from coach.ui.review_share import get_a_review
+from coach.ui.review_view import flag_notes, mentor_reviews, score_overrides
 from coach.ui.state import (
     ATTEMPT_PARAM,
     FEEDBACK_ATTEMPT,
@@ -127,8 +129,13 @@ delta = (
 )
 scorer_notice(report)
 score_cards(report, delta=delta, self_ratings=feedback.self_ratings)
+mentor_said = reviews.reviews_for_owner(frame.db, frame.user, view.id)
+score_overrides(report, mentor_said)
 disagreement_marks(report)
-with st.popover("How the overall score is computed", icon=":material/calculate:"):
+with st.popover("How the scores are computed", icon=":material/calculate:"):
+    st.markdown("**Each dimension**, from the evidence in your answer:")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in dimension_explanation(report)))
+    st.markdown("**The overall score:**")
     st.markdown("\n".join(overall_explanation(report)))
 
 if view.mode == "timed" and prompt is not None:
@@ -202,7 +209,9 @@ with answer_col:
     st.html(answer_html(view.answer, flags, sentences))
 with flags_col:
     st.subheader(f"Red flags ({len(flags)})")
-    st.html(flag_list_html(flags, disputes=feedback.disputes))
+    st.html(
+        flag_list_html(flags, disputes=feedback.disputes, reviewed=flag_notes(flags, mentor_said))
+    )
     if flags:
         dispute_box(frame.db, frame.user, view.id, flags, feedback.disputes)
     if unsure:
@@ -212,6 +221,10 @@ with flags_col:
                 "and do not drive recommendations. Check them yourself."
             )
             st.html(flag_list_html(unsure, disputes=feedback.disputes))
+
+if mentor_said:
+    st.subheader("Mentor's review")
+    mentor_reviews(frame.db, frame.user, view.answer, mentor_said)
 
 
 def _settle(element: str, answer: bool) -> None:
@@ -281,6 +294,7 @@ st.download_button(
     mime="text/markdown",
     key="feedback_download",
 )
+get_a_review(frame, view)
 if st.button("Continue as an interview", key="feedback_interview", icon=":material/forum:"):
     try:
         started = interviewer.start_interview(

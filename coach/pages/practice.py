@@ -11,10 +11,16 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from coach.errors import CoachError, EmptyAnswerError, StorageUnavailableError
+from coach.errors import (
+    CoachError,
+    EmptyAnswerError,
+    ScoreNotStoredError,
+    StorageUnavailableError,
+)
 from coach.services import attempts, demo, drafts, selection, transcription
 from coach.services.coaching import analyze_draft, phase_nudges
 from coach.services.explain import ordered_flags
+from coach.ui.assignments import assignment_panel
 from coach.ui.frame import current_frame, session_user
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
@@ -183,6 +189,15 @@ def _submit(prompt: Prompt) -> None:
             "Your answer is empty. Type it out as you would say it in the interview, then submit.",
         )
         return
+    except ScoreNotStoredError as error:
+        # Stored already: clear the box so a second Submit cannot store the answer twice.
+        _forget_answer(prompt)
+        state[ERROR_KEY] = (
+            "warning",
+            f"Your answer is saved, but its score could not be: {md_escape(error.reason)} "
+            "Once the database is back, open the answer from Progress and click Retry scoring.",
+        )
+        return  # a callback: the page is drawn next, with the box empty and the message
     except StorageUnavailableError as error:
         state[ERROR_KEY] = (
             "error",
@@ -205,15 +220,20 @@ def _submit(prompt: Prompt) -> None:
             recording.getvalue(),
             mime=recording.type or "audio/wav",
         )
+    _forget_answer(prompt)
+    state[WELCOMED] = True
+    state[FEEDBACK_CACHE] = feedback
+    open_feedback(feedback.attempt.id, from_callback=True)
+
+
+def _forget_answer(prompt: Prompt) -> None:
+    """Clear the box and its clocks once the answer is stored as an attempt."""
     for store in (DRAFTS, STARTED_AT, TIMER_STARTED):
         state[store].pop(prompt.id, None)
     for name in DIMENSION_LABELS:
         state.pop(f"{RATING_PREFIX}{name}", None)
     state.pop(ANSWER_KEY, None)
     state[EDIT_FROM] = None
-    state[WELCOMED] = True
-    state[FEEDBACK_CACHE] = feedback
-    open_feedback(feedback.attempt.id, from_callback=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -251,6 +271,8 @@ def _countdown(prompt: Prompt, level: str) -> None:
 # --- first visit -------------------------------------------------------------------------------
 st.title("Practice")
 show_flash()
+if frame.settings.auth != "none":  # cohorts, hence assignments, exist on shared deployments
+    assignment_panel(frame.db, frame.user, bank)
 
 if WELCOMED not in state:
     # Decided once per session: typing the first words must not make the welcome vanish

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coach.services import attempts, demo, judge, progress
+from coach.services import attempts, demo, judge, progress, reviews
 from coach.ui.charts import (
     calibration_chart,
     category_heatmap,
@@ -170,6 +170,7 @@ shown = progress.attempts_table(
     category=chosen.category,
     status=None if status == ALL else status,
     include_demo=include_demo,
+    reviewed=reviews.reviewed_attempt_ids(frame.db, frame.user),
 )
 ids = [int(value) for value in shown["id"]]
 event = st.dataframe(
@@ -196,6 +197,7 @@ rows = shown.set_index("id").loc[choices]
 labels = {
     int(attempt_id): f"#{attempt_id} · {row.Submitted:%Y-%m-%d %H:%M} · {row.Category} · "
     + ("not scored" if pd.isna(row.Score) else f"{int(row.Score)}/100")
+    + (" · reviewed" if row.Reviewed else "")
     for attempt_id, row in zip(rows.index, rows.itertuples(), strict=True)
 }
 pick_col, open_col, delete_col = st.columns([4, 1, 1], vertical_alignment="bottom")

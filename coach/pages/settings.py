@@ -10,6 +10,7 @@ from coach.settings import mask_url
 from coach.ui.frame import cached_bank, current_frame
 from coach.ui.labels import level_label
 from coach.ui.llm import MISSING, SCORER_CHOICE, SCORER_LABELS, SCORER_WIDGET, scorer_choice
+from coach.ui.review_share import import_review_response, send_attempts_for_review
 from coach.ui.state import flash, show_flash
 from coach.ui.widgets import confirm_action, export_buttons, md_escape
 from scoring import SCORER_VERSION
@@ -112,6 +113,17 @@ if st.button("Import", key="settings_import_run", disabled=upload is None) and u
         st.code(str(error), language=None, wrap_lines=True)
     else:
         st.success(f"Imported {result.added} attempt(s); skipped {result.skipped} already here.")
+
+st.subheader("Reviews from a mentor")
+if settings.auth == "none":
+    st.markdown(
+        "Send attempts to a mentor as a review file; they review it in their own app "
+        "(Review a file) and send back a response to import here."
+    )
+    send_attempts_for_review(frame)
+else:
+    st.markdown("To share one attempt, create a review link on its Feedback page.")
+import_review_response(frame)
 
 st.subheader("Demo history")
 st.markdown(

@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitAuthError
 
 from coach.errors import AccountError
 from coach.services import accounts
-from coach.ui.auth import show_notice, start_session
+from coach.ui.auth import client_address, show_notice, start_session
 from coach.ui.frame import current_setup
 
 setup = current_setup()
@@ -37,7 +37,13 @@ with st.form("sign_in_form"):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        signed = accounts.sign_in(db, email=email, password=password, lifetime=lifetime)
+        signed = accounts.sign_in(
+            db,
+            email=email,
+            password=password,
+            lifetime=lifetime,
+            source=client_address(settings),
+        )
     except AccountError as error:
         st.error(str(error))
     else:

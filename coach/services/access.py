@@ -6,6 +6,8 @@
   grants nothing.
 - The deployment-wide ``admin`` role manages accounts and cohorts; by itself it reads no one's
   answers.
+- A mentor or admin *of a cohort* leads it: sets its assignments and sees its dashboard. A
+  learner of the cohort sees only their own assignments.
 
 Services call these rules; pages only ask services.
 """
@@ -15,7 +17,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from coach.db import account_queries as accounts_repo
+from coach.db import cohort_queries as cohorts_repo
 from coach.db.database import Database
+from coach.errors import CohortLeadRequiredError, CohortNotFoundError
 from coach.services.users import UserContext
 
 REVIEWER_ROLES: tuple[str, ...] = ("mentor", "admin")
@@ -25,6 +29,17 @@ def can_view_attempts_of(session: Session, actor: UserContext, owner_id: int) ->
     """Whether ``actor`` may read the attempts of the user ``owner_id``."""
     if actor.user_id == owner_id:
         return True
+    return accounts_repo.shares_cohort_as(
+        session, viewer_id=actor.user_id, owner_id=owner_id, viewer_roles=REVIEWER_ROLES
+    )
+
+
+def can_review_attempts_of(session: Session, actor: UserContext, owner_id: int) -> bool:
+    """Whether ``actor`` may review ``owner_id``'s attempts: the reading rule of
+    :func:`can_view_attempts_of` (a mentor or admin of a cohort where the owner learns), but
+    never one's own attempts. A review is the reviewer's record; the attempt stays untouched."""
+    if actor.user_id == owner_id:
+        return False
     return accounts_repo.shares_cohort_as(
         session, viewer_id=actor.user_id, owner_id=owner_id, viewer_roles=REVIEWER_ROLES
     )
@@ -40,3 +55,22 @@ def can_view_attempt(db: Database, actor: UserContext, owner_id: int) -> bool:
     """The same rule as :func:`can_view_attempts_of`, in its own short session."""
     with db.session() as session:
         return can_view_attempts_of(session, actor, owner_id)
+
+
+def cohort_role(session: Session, actor: UserContext, cohort_id: int) -> str | None:
+    """Return ``actor``'s role in the cohort, or None when they are not in it."""
+    return cohorts_repo.member_role(session, cohort_id=cohort_id, user_id=actor.user_id)
+
+
+def require_cohort_lead(session: Session, actor: UserContext, cohort_id: int, action: str) -> None:
+    """Refuse unless ``actor`` leads the cohort.
+
+    Raises:
+        CohortNotFoundError: ``actor`` is not in the cohort (worded like a missing cohort).
+        CohortLeadRequiredError: ``actor`` is a learner there; ``action`` says what was refused.
+    """
+    role = cohort_role(session, actor, cohort_id)
+    if role is None:
+        raise CohortNotFoundError(cohort_id)
+    if role not in REVIEWER_ROLES:
+        raise CohortLeadRequiredError(action)

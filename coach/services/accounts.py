@@ -20,6 +20,7 @@ from typing import Any
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from coach.db import account_queries as accounts_repo
 from coach.db import repositories as repo
@@ -31,6 +32,7 @@ from coach.errors import (
     ResetCodeError,
     SessionEndedError,
     SignInFailedError,
+    TooManySignInsError,
 )
 from coach.services.users import Role, UserContext, context_of
 
@@ -41,6 +43,10 @@ NAME_MAX_LENGTH = 120
 EMAIL_MAX_LENGTH = 320
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
+# Per network address, across accounts: a person mistyping never gets near this; one address
+# trying many accounts (which the per-account lock-out cannot see) is paused.
+SOURCE_FAILURE_LIMIT = 30
+SOURCE_WINDOW_MINUTES = 15
 RESET_CODE_HOURS = 24
 
 
@@ -189,30 +195,41 @@ def register(
 
 
 def sign_in(
-    db: Database, *, email: str, password: str, lifetime: timedelta, now: datetime | None = None
+    db: Database,
+    *,
+    email: str,
+    password: str,
+    lifetime: timedelta,
+    source: str | None = None,
+    now: datetime | None = None,
 ) -> SignedIn:
-    """Check the password and open a session of ``lifetime``.
+    """Check the password and open a session of ``lifetime``. ``source`` is the network
+    address the attempt comes from (None when unknown: no per-address throttle).
 
     Raises:
         SignInFailedError: unknown address or wrong password (the same words for both).
         AccountLockedError: too many failures in a row; a locked account refuses even the
             right password until the lock ends.
+        TooManySignInsError: too many failures from ``source`` lately, whatever the account.
     """
     now = now or _now()
     email = email.strip().lower()
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise SignInFailedError()
+    source_key = digest(source) if source else None
     with db.session() as session:
+        if source_key is not None:
+            _refuse_a_busy_source(session, source_key, now)
         user = repo.get_user_by_email(session, email=email)
         credential = (
             accounts_repo.get_credential(session, user_id=user.id) if user is not None else None
         )
-        if user is None or credential is None:
-            _spend_a_hash(password)  # Same time as a real check: no telling which addresses exist.
+        if len(password) > PASSWORD_MAX_LENGTH or user is None or credential is None:
+            _spend_a_hash(password[:PASSWORD_MAX_LENGTH])  # Same time: no telling who exists.
+            _count_source_failure(session, source_key, now)
             raise SignInFailedError()
         if credential.locked_until is not None and credential.locked_until > now:
             raise AccountLockedError(_minutes_left(credential.locked_until, now))
         if not _verify(credential.password_hash, password):
+            _count_source_failure(session, source_key, now)
             if accounts_repo.count_failure(session, user_id=user.id) >= LOCK_AFTER_FAILURES:
                 accounts_repo.lock_credential(
                     session, user_id=user.id, until=now + timedelta(minutes=LOCK_MINUTES)
@@ -237,6 +254,23 @@ def sign_in(
         )
         session.commit()
         return SignedIn(user=context_of(user), token=token, expires_at=expires_at)
+
+
+def _refuse_a_busy_source(session: Session, source_key: str, now: datetime) -> None:
+    window = timedelta(minutes=SOURCE_WINDOW_MINUTES)
+    count, oldest = accounts_repo.sign_in_failures_since(
+        session, source=source_key, since=now - window
+    )
+    if count >= SOURCE_FAILURE_LIMIT and oldest is not None:
+        raise TooManySignInsError(_minutes_left(oldest + window, now))
+
+
+def _count_source_failure(session: Session, source_key: str | None, now: datetime) -> None:
+    if source_key is None:
+        return
+    window = timedelta(minutes=SOURCE_WINDOW_MINUTES)
+    accounts_repo.add_sign_in_failure(session, source=source_key, at=now, keep_after=now - window)
+    session.commit()
 
 
 def resume(db: Database, token: str, *, now: datetime | None = None) -> UserContext:
@@ -295,14 +329,25 @@ def reset_password(
         session.commit()
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misread.
+
+
+def new_code(groups: int = 4) -> str:
+    """Return a fresh code to read out or type: ``groups`` groups of 5 letters and digits
+    (25 bits each)."""
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(5)) for _group in range(groups)
+    )
+
+
 def new_reset_code() -> str:
-    """Return a fresh code to read out or paste: 4 groups of 5 letters and digits (~100 bits)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misread.
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _group in range(4))
+    """Return a fresh password-reset code: 4 groups of 5 letters and digits (~100 bits)."""
+    return new_code(4)
 
 
 def code_digest(code: str) -> str:
-    """Return the stored digest of a reset code, read back with any case, spaces or dashes."""
+    """Return the stored digest of a reset or invite code, read back with any case, spaces or
+    dashes."""
     return digest("".join(code.split()).replace("-", "").upper())
 
 

@@ -70,7 +70,7 @@ def create_account(
     role: Role = "learner",
 ) -> UserContext:
     """Create an account (no password: the user signs in through OIDC with this address)."""
-    _require_admin(admin)
+    require_admin(admin)
     _check_role(role)
     user = accounts.register(
         db, email=email, password=password, display_name=display_name, role=role
@@ -81,14 +81,14 @@ def create_account(
 
 def create_cohort(db: Database, admin: Admin, *, name: str) -> int:
     """Create a cohort; return its id."""
-    _require_admin(admin)
+    require_admin(admin)
     name = accounts.clean_display_name(name)
     with db.session() as session:
         if accounts_repo.get_cohort_by_name(session, name=name) is not None:
             raise InvalidAccountDataError(f"A cohort named {name!r} already exists.")
         try:
             cohort = accounts_repo.add_cohort(session, name=name)
-            _audit(session, admin, "create-cohort", f"cohort {cohort.id} ({name})")
+            audit(session, admin, "create-cohort", f"cohort {cohort.id} ({name})")
             session.commit()
         except IntegrityError as error:
             raise InvalidAccountDataError(f"A cohort named {name!r} already exists.") from error
@@ -97,7 +97,7 @@ def create_cohort(db: Database, admin: Admin, *, name: str) -> int:
 
 def add_member(db: Database, admin: Admin, *, cohort: str, email: str, role: Role) -> None:
     """Put the user with ``email`` in ``cohort`` as learner, mentor or admin."""
-    _require_admin(admin)
+    require_admin(admin)
     _check_role(role)
     with db.session() as session:
         found = accounts_repo.get_cohort_by_name(session, name=cohort.strip())
@@ -105,7 +105,7 @@ def add_member(db: Database, admin: Admin, *, cohort: str, email: str, role: Rol
             raise InvalidAccountDataError(f"No cohort named {cohort!r}.")
         user = _user_by_email(session, email)
         accounts_repo.set_membership(session, cohort_id=found.id, user_id=user.id, role=role)
-        _audit(session, admin, "add-member", f"user {user.id} to cohort {found.id} as {role}")
+        audit(session, admin, "add-member", f"user {user.id} to cohort {found.id} as {role}")
         session.commit()
 
 
@@ -114,7 +114,7 @@ def issue_reset_code(db: Database, admin: Admin, *, email: str) -> str:
 
     Only its hash is stored; any earlier unused code of the user stops working.
     """
-    _require_admin(admin)
+    require_admin(admin)
     code = accounts.new_reset_code()
     now = datetime.now(UTC)
     with db.session() as session:
@@ -126,27 +126,27 @@ def issue_reset_code(db: Database, admin: Admin, *, email: str) -> str:
             created_at=now,
             expires_at=now + timedelta(hours=accounts.RESET_CODE_HOURS),
         )
-        _audit(session, admin, "reset-password", f"user {user.id}")
+        audit(session, admin, "reset-password", f"user {user.id}")
         session.commit()
     return code
 
 
 def delete_account(db: Database, admin: Admin, *, email: str) -> int:
     """Delete the user with all their attempts, sessions and memberships; return their id."""
-    _require_admin(admin)
+    require_admin(admin)
     with db.session() as session:
         user = _user_by_email(session, email)
         user_id = user.id
         repo.delete_attempts(session, user_id=user_id)
         session.delete(user)
-        _audit(session, admin, "delete-user", f"user {user_id}")
+        audit(session, admin, "delete-user", f"user {user_id}")
         session.commit()
     return user_id
 
 
 def list_users(db: Database, admin: Admin) -> list[UserRow]:
     """Return every account with its sign-in method and cohorts."""
-    _require_admin(admin)
+    require_admin(admin)
     with db.session() as session:
         rows = []
         for row in accounts_repo.list_users(session):
@@ -178,7 +178,7 @@ def list_users(db: Database, admin: Admin) -> list[UserRow]:
 
 def audit_log(db: Database, admin: Admin, *, limit: int = 100) -> list[AuditRow]:
     """Return the newest admin actions first."""
-    _require_admin(admin)
+    require_admin(admin)
     with db.session() as session:
         return [
             AuditRow(at=e.at, actor=e.actor, action=e.action, target=e.target)
@@ -189,7 +189,8 @@ def audit_log(db: Database, admin: Admin, *, limit: int = 100) -> list[AuditRow]
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _require_admin(admin: Admin) -> None:
+def require_admin(admin: Admin) -> None:
+    """Refuse anyone but a deployment admin or the shell operator."""
     if isinstance(admin, UserContext) and admin.role != "admin":
         raise AdminRequiredError("Only an admin may manage accounts and cohorts.")
 
@@ -212,7 +213,8 @@ def _actor(admin: Admin) -> tuple[int | None, str]:
     return admin.user_id, f"user {admin.user_id} ({admin.display_name})"
 
 
-def _audit(session: Session, admin: Admin, action: str, target: str) -> None:
+def audit(session: Session, admin: Admin, action: str, target: str) -> None:
+    """Add one audit-log entry for ``admin``'s action (committed with the caller's change)."""
     actor_id, actor = _actor(admin)
     accounts_repo.add_audit_entry(
         session, actor_id=actor_id, actor=actor, action=action, target=target
@@ -221,5 +223,5 @@ def _audit(session: Session, admin: Admin, action: str, target: str) -> None:
 
 def _record(db: Database, admin: Admin, action: str, target: str) -> None:
     with db.session() as session:
-        _audit(session, admin, action, target)
+        audit(session, admin, action, target)
         session.commit()

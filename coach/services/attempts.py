@@ -30,6 +30,8 @@ from coach.errors import (
     AnswerTooLongError,
     AttemptNotFoundError,
     EmptyAnswerError,
+    ScoreNotStoredError,
+    StorageUnavailableError,
 )
 from coach.services import access
 from coach.services.users import UserContext
@@ -154,6 +156,9 @@ def submit(
         EmptyAnswerError: the answer is blank (nothing stored).
         AnswerTooLongError: the answer is over ``scoring.MAX_WORDS`` words (nothing stored).
         ValueError: unknown mode, level or self-rated dimension, or a naive ``started_at``.
+        StorageUnavailableError: the database failed; nothing was stored.
+        ScoreNotStoredError: the answer was stored, then the database failed before its
+            score was; the attempt is pending ("Retry scoring" finishes it).
     """
     answer = storable_text(answer)
     if not answer.strip():
@@ -164,6 +169,43 @@ def submit(
     _check_choices(mode=mode, level=level, started_at=started_at)
     ratings = _check_ratings(self_ratings or {})
     spec = prompt.to_spec()
+    stored: list[int] = []  # the attempt's id once its first commit has landed
+    try:
+        return _store_and_score(
+            db,
+            user,
+            prompt,
+            answer,
+            spec,
+            ratings,
+            stored,
+            scorer,
+            mode=mode,
+            level=level,
+            started_at=started_at,
+            submitted_at=submitted_at,
+        )
+    except StorageUnavailableError as error:
+        if stored:
+            raise ScoreNotStoredError(stored[0], error.reason) from error
+        raise
+
+
+def _store_and_score(
+    db: Database,
+    user: UserContext,
+    prompt: Prompt,
+    answer: str,
+    spec: PromptSpec,
+    ratings: Mapping[str, int],
+    stored: list[int],
+    scorer: Callable[[str, PromptSpec, str], Report] | None,
+    *,
+    mode: str,
+    level: str,
+    started_at: datetime,
+    submitted_at: datetime | None,
+) -> FeedbackView:
     with db.session() as session:
         row = Attempt(
             user_id=user.user_id,
@@ -187,6 +229,7 @@ def submit(
         # The attempt now holds the text: its draft goes in the same commit, never before.
         repo.delete_draft(session, user_id=user.user_id, prompt_id=prompt.id)
         session.commit()  # Stored first: from here on the answer cannot be lost.
+        stored.append(row.id)
         outcome = run_scorer(row, scorer)
         if isinstance(outcome, EngineTooLongError):
             # The engine counted more words than the pre-check: honour "nothing stored".
@@ -277,7 +320,7 @@ def question_answers(db: Database) -> dict[str, dict[str, int]]:
                 given = json.loads(stored)
             except ValueError:
                 continue
-            for element, answer in (given.items() if isinstance(given, dict) else ()):
+            for element, answer in given.items() if isinstance(given, dict) else ():
                 said = answer.get("answer") if isinstance(answer, dict) else None
                 if isinstance(said, bool):
                     tally = counts.setdefault(element, {"yes": 0, "no": 0})

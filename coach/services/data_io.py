@@ -128,11 +128,13 @@ def export_csv(db: Database, user: UserContext) -> bytes:
             values["submitted_at"] = row.submitted_at.isoformat()
             values["flag_ids"] = _flag_titles(flags.get(row.id, ()))
             values["disputed_flags"] = _flag_titles(d.flag_id for d in disputes.get(row.id, ()))
-            writer.writerow(_cell(values.get(column)) for column in CSV_COLUMNS)
+            writer.writerow(csv_cell(values.get(column)) for column in CSV_COLUMNS)
     return buffer.getvalue().encode("utf-8")
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
+    """Return a value safe for a spreadsheet cell: empty for None, text that would run as a
+    formula quoted."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

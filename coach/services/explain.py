@@ -1,4 +1,4 @@
-"""Explain a report in plain words: how the overall score came about, and flag ordering.
+"""Explain a report in plain words: how each score came about, and flag ordering.
 
 The weights and penalties are read from the engine (never copied), so the explanation stays
 true when the engine changes them; if the engine stops exposing them, a generic text is shown.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scoring import explain_score
 from scoring.report import Flag, Report, Severity
 
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -62,6 +63,15 @@ def flag_groups(report: Report, flags: Sequence[Flag]) -> list[FlagGroup]:
         )
         for (start, end), members in sorted(groups.items())
     ]
+
+
+def dimension_explanation(report: Report) -> list[str]:
+    """Say, one line per dimension, how its score was computed from the rubric's rows.
+
+    The rows are stored with the report, so an old attempt is explained as it was scored; a
+    dimension scored before the rubric existed, or by the judge, shows its reason instead.
+    """
+    return explain_score(report)
 
 
 def overall_explanation(report: Report) -> list[str]:

@@ -264,8 +264,10 @@ def attempts_table(
     category: str | None = None,
     status: str | None = None,
     include_demo: bool = True,
+    reviewed: frozenset[int] = frozenset(),
 ) -> pd.DataFrame:
-    """Return the attempts table as shown: newest first, readable labels, ``id`` column first."""
+    """Return the attempts table as shown: newest first, readable labels, ``id`` column first;
+    ``reviewed`` names the attempts a mentor has reviewed (a "Reviewed" tick)."""
     view = data.attempts.sort_values("submitted_at", ascending=False)
     if category is not None:
         view = view[view["category"] == category]
@@ -283,6 +285,7 @@ def attempts_table(
             "Grade": view["grade"],
             "Level": view["level"].map(lambda lv: LEVEL_TITLES.get(lv, lv)),
             "Status": view["status"].str.replace("_", " "),
+            "Reviewed": view["id"].isin(list(reviewed)),
             "Demo": view["is_demo"].astype(bool),
         }
     )

@@ -134,6 +134,19 @@ def _oidc_user(db: Database) -> UserContext | SignInNeeded:
     return outcome.user
 
 
+def client_address(settings: Settings) -> str | None:
+    """The browser's network address, for per-address sign-in throttling: the first entry of
+    the proxy's header when ``COACH_CLIENT_IP_HEADER`` names one, else the connection's."""
+    if settings.client_ip_header:
+        forwarded = st.context.headers.get(settings.client_ip_header)
+        first = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+        if first:
+            return first
+    address = st.context.ip_address
+    # Not every runtime has a connection (a script run by AppTest has none): no throttle then.
+    return address if isinstance(address, str) and address else None
+
+
 def start_session(signed: SignedIn, settings: Settings) -> None:
     """Remember a new password session in this tab and in the browser's cookie."""
     st.session_state[TOKEN_KEY] = signed.token

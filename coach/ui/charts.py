@@ -388,3 +388,73 @@ def category_heatmap(table: pd.DataFrame, titles: dict[str, str] | None = None) 
             "yaxis": {"autorange": "reversed"},
         },
     )
+
+
+# --- the cohort dashboard --------------------------------------------------------------------
+
+_WHITE_RED = [[0.0, "#ffffff"], [1.0, "#b91c1c"]]
+
+
+def flag_rate_heatmap(rates: pd.DataFrame, titles: dict[str, str] | None = None) -> go.Figure:
+    """Plot learners x flags: the share of each learner's scored answers that raised the flag.
+
+    ``rates`` is the dashboard's ``flag_rates`` frame (learners as index, flag ids as
+    columns, 0..1). Names are the learners' own text: escaped, since plotly renders a few tags.
+    """
+    data: list[dict[str, Any]] = []
+    if not rates.empty and len(rates.columns):
+        data.append(
+            {
+                "type": "heatmap",
+                "z": (rates.to_numpy(dtype=float) * 100).round(0).tolist(),
+                "x": [html.escape((titles or {}).get(str(f), str(f))) for f in rates.columns],
+                "y": [html.escape(str(name)) for name in rates.index],
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": _WHITE_RED,
+                "hovertemplate": "%{y} · %{x}: %{z:.0f}% of answers<extra></extra>",
+                "colorbar": {"thickness": 12, "ticksuffix": "%"},
+                "xgap": 1,
+                "ygap": 1,
+            }
+        )
+    # The flag names go on top: with a few hundred learners the bottom is far below the fold.
+    return _figure(
+        data,
+        {
+            "height": max(320, 190 + 22 * len(rates.index)),
+            "margin": {**_MARGIN, "t": 180},
+            "xaxis": {"tickangle": -35, "side": "top"},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+        },
+    )
+
+
+def dimension_boxes(dimensions: pd.DataFrame) -> go.Figure:
+    """Plot the spread of the learners' mean score per dimension (one box per dimension).
+
+    ``dimensions`` is the dashboard's long frame (``learner``, ``dimension``, ``score``).
+    """
+    data = [
+        {
+            "type": "box",
+            "name": dimension_label(name),
+            "y": group["score"].round(1).to_numpy(),
+            "text": [html.escape(str(learner)) for learner in group["learner"]],
+            "boxpoints": "all",
+            "jitter": 0.4,
+            "pointpos": 0,
+            "marker": {"size": 5, "opacity": 0.6},
+            "hovertemplate": "%{text}: %{y:.0f}<extra></extra>",
+        }
+        for name, group in dimensions.groupby("dimension", sort=False)
+    ]
+    return _figure(
+        data,
+        {
+            "title": _title("Learners' average score per dimension"),
+            "height": 360,
+            "showlegend": False,
+            "yaxis": {"range": [0, 105]},
+        },
+    )

@@ -63,6 +63,23 @@ def marks_from_flags(flags: Sequence[Flag], length: int) -> list[Mark]:
     return marks
 
 
+def marks_from_comments(spans: Sequence[tuple[int, int, str]], length: int) -> list[Mark]:
+    """Turn a reviewer's span comments, (start, end, body), into marks numbered in list order
+    (so badges match the comment list); spans outside the answer are dropped."""
+    return [
+        Mark(
+            number=number,
+            flag_id="comment",
+            severity="comment",
+            start=s,
+            end=e,
+            title=f"{number}. {body}",
+        )
+        for number, (s, e, body) in enumerate(spans, start=1)
+        if 0 <= s < e <= length
+    ]
+
+
 def _mark_open(covering: list[Mark]) -> str:
     worst = min(covering, key=lambda mark: (SEVERITY_RANK.get(mark.severity, 9), mark.number))
     background, underline = SEVERITY_MARK.get(worst.severity, SEVERITY_MARK["info"])

@@ -44,8 +44,9 @@ SEVERITY_MARK: dict[str, tuple[str, str]] = {
     "error": ("#fecaca", "#b91c1c"),  # background, underline
     "warning": ("#fde68a", "#b45309"),
     "info": ("#bfdbfe", "#1d4ed8"),
+    "comment": ("#bbf7d0", "#15803d"),  # a reviewer's comment on a span, not a flag
 }
-SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2, "comment": 3}
 STATUS_LABELS: dict[str, str] = {
     "scored": "scored",
     "pending": "pending",

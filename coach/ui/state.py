@@ -14,6 +14,13 @@ SETTINGS_PAGE = "coach/pages/settings.py"
 INTERVIEW_PAGE = "coach/pages/interview.py"
 MOCK_PAGE = "coach/pages/mock_interview.py"
 SIGN_IN_PAGE = "coach/pages/sign_in.py"
+REVIEW_QUEUE_PAGE = "coach/pages/review_queue.py"
+REVIEW_PAGE = "coach/pages/review.py"
+AGREEMENT_PAGE = "coach/pages/agreement.py"
+REVIEW_LINK_PAGE = "coach/pages/review_link.py"
+REVIEW_FILE_PAGE = "coach/pages/review_file.py"
+COHORTS_PAGE = "coach/pages/cohorts.py"
+DASHBOARD_PAGE = "coach/pages/cohort_dashboard.py"
 
 # Non-widget keys: they survive page switches (widget keys are dropped when not drawn).
 SELECTED_PROMPT = "selected_prompt_id"
@@ -25,6 +32,7 @@ FEEDBACK_ATTEMPT = "feedback_attempt_id"
 INTERVIEW_ID = "interview_id"  # the interview the Interview page shows
 MOCK_ID = "mock_interview_id"  # the mock interview in progress
 ATTEMPT_PARAM = "attempt"  # ?attempt=ID: the address of one attempt's feedback
+REVIEW_PARAM = "review"  # ?review=TOKEN: a review link, opened without signing in
 EDIT_FROM = "edit_from_attempt"  # attempt id whose answer and flags Practice shows for an edit
 RECOMMENDED = "_practice_reason"  # (prompt id, why it was recommended)
 FEEDBACK_CACHE = "_feedback_view"  # the view submit returned, shown without reading it again
@@ -90,6 +98,11 @@ def follow_queued_page() -> None:
     if queued is not None:
         page, query = queued
         st.switch_page(page, query_params=query)
+
+
+def open_review_page(attempt_id: int) -> None:
+    """Switch to the mentor's review page for this attempt (``?attempt=ID``)."""
+    st.switch_page(REVIEW_PAGE, query_params={ATTEMPT_PARAM: str(attempt_id)})
 
 
 def practise(

@@ -106,11 +106,14 @@ def flag_list_html(
     *,
     open_first: int = 1,
     disputes: dict[tuple[str, int], str] | None = None,
+    reviewed: dict[tuple[str, int], list[str]] | None = None,
 ) -> str:
     """Build the numbered flag list, escaped: a one-line summary per flag (severity, title,
     message) that opens to the evidence, why it matters and the fix; a flag the learner
-    disputed says so, with their reason."""
+    disputed says so, with their reason; ``reviewed`` adds what mentors said of each flag
+    (by flag id and start)."""
     disputes = disputes or {}
+    reviewed = reviewed or {}
     if not flags:
         return (
             '<div class="coach-flags"><p>No red flags: this answer frames the problem before '
@@ -138,6 +141,10 @@ def flag_list_html(
             f"You disagree{': ' + escape(disputed) if disputed else ''}</div>"
             if disputed is not None
             else ""
+        ) + "".join(
+            '<div class="flag-review" style="margin:0.15rem 0 0 1.7em;font-size:0.85em;">'
+            f"{escape(said)}</div>"
+            for said in reviewed.get((flag.id, flag.start), ())
         )
         opened = " open" if number <= open_first else ""
         items.append(

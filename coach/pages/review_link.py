@@ -1,0 +1,67 @@
+"""Review link: a mentor without an account reads one attempt and reviews it, and nothing else.
+
+``app.py`` routes any ``?review=TOKEN`` address here before the sign-in gate, with no
+navigation. An expired, revoked or unknown link shows a plain message and nothing of the
+attempt; so does a single-user local app, which offers review files instead.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.errors import ReviewInputError, ReviewLinkError
+from coach.services import review_links
+from coach.ui.frame import current_setup
+from coach.ui.review_form import draw_review_form
+from coach.ui.review_share import attempt_for_review, review_caption
+from coach.ui.state import REVIEW_PARAM
+from coach.ui.widgets import md_escape
+
+DONE_KEY = "_review_link_done"  # the token this session has just reviewed through
+NAME_KEY = "_review_link_name"
+
+setup = current_setup()
+state = st.session_state
+token = str(st.query_params.get(REVIEW_PARAM) or "")
+
+st.title("Review an answer")
+if setup.settings.auth == "none":
+    st.info("Review links work only on a shared deployment of aipm-coach.")
+    st.stop()
+try:
+    linked = review_links.open_link(setup.db, token)
+except ReviewLinkError as error:
+    st.warning(str(error))
+    st.stop()
+
+if state.get(DONE_KEY) == token:
+    st.success("Thank you: your review was sent to the learner.")
+    if st.button("Write another review", key="review_link_again"):
+        state.pop(DONE_KEY, None)
+        st.rerun()
+    st.stop()
+
+view = linked.attempt
+st.caption(
+    f"A learner asked for your review of this answer. The link works until "
+    f"{linked.expires_at:%d %b %Y %H:%M} UTC. You see only this answer; your review is stored "
+    "with it under the name you give."
+)
+attempt_for_review(
+    prompt=view.prompt_text or view.prompt_id,
+    answer=view.answer,
+    report=view.report,
+    caption=review_caption(view.level, view.submitted_at),
+)
+st.subheader("Your review")
+review = draw_review_form(view, key="link_review", ask_name=True, name=state.get(NAME_KEY, ""))
+if review is not None:
+    name = review.pop("reviewer_name")
+    state[NAME_KEY] = name
+    try:
+        review_links.submit_link_review(setup.db, token, name=name, review=review)
+    except (ReviewInputError, ReviewLinkError) as error:
+        st.error(f"Your review was not sent: {md_escape(str(error))}")
+    else:
+        state[DONE_KEY] = token
+        st.rerun()

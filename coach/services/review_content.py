@@ -1,0 +1,183 @@
+"""What a review says, checked against the answer it reviews before anything is stored.
+
+One shape for every way a review arrives (a mentor's page, a review link, an offline review
+file), so each path validates the same way:
+
+- a comment is about the whole answer (no span) or about a quoted span, stored as offsets and
+  the quoted words; a span must match the answer's text exactly at those offsets, or, given only
+  the quote, the quote must occur in the answer (the first occurrence is used);
+- a flag decision accepts or rejects one of the engine's flags, or adds one it missed; a
+  rejection and an added flag need a reason;
+- element verdicts use the labelled corpus's seven labels;
+- a score override is 0-100 and needs a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from coach.errors import ReviewInputError
+from coach.services.attempts import storable_text
+from scoring import RULES
+from scoring.labels import LABELS
+from scoring.report import Flag, Report
+
+MAX_COMMENT_CHARS = 4_000
+MAX_COMMENTS = 100
+MAX_NAME_CHARS = 200
+ANSWER_LEVEL = -1  # span_start of a decision about a flag that concerns the whole answer
+
+Decision = Literal["accept", "reject", "add"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _clean(text: str) -> str:
+    return storable_text(text)
+
+
+class CommentInput(_Strict):
+    """A comment on the whole answer (no span, no quote) or on a quoted span."""
+
+    body: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
+    quote: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+    span_start: int | None = Field(default=None, ge=0)
+    span_end: int | None = Field(default=None, ge=0)
+
+    _clean_body = field_validator("body", "quote")(_clean)
+
+
+class FlagDecisionInput(_Strict):
+    flag_id: str = Field(min_length=1, max_length=80)
+    decision: Decision
+    span_start: int = Field(default=ANSWER_LEVEL, ge=ANSWER_LEVEL)
+    span_end: int = Field(default=ANSWER_LEVEL, ge=ANSWER_LEVEL)
+    reason: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+
+    _clean_reason = field_validator("reason")(_clean)
+
+
+class ReviewInput(_Strict):
+    """Everything one reviewer says about one attempt."""
+
+    overall_comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+    comments: list[CommentInput] = Field(default_factory=list, max_length=MAX_COMMENTS)
+    decisions: list[FlagDecisionInput] = Field(default_factory=list, max_length=MAX_COMMENTS)
+    elements: dict[str, bool] = Field(default_factory=dict)
+    score_override: int | None = Field(default=None, ge=0, le=100)
+    override_reason: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+
+    _clean_text = field_validator("overall_comment", "override_reason")(_clean)
+
+
+def parse_review(data: object) -> ReviewInput:
+    """``data`` (a dict from a form or a file) as a :class:`ReviewInput`, or a clear error."""
+    try:
+        return ReviewInput.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'review'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise ReviewInputError(f"The review is not valid: {problems}.") from None
+
+
+def anchored(comment: CommentInput, answer: str) -> CommentInput:
+    """``comment`` with its span checked against ``answer`` (and found from the quote alone
+    when no offsets are given). Raises :class:`ReviewInputError` when the span does not match.
+
+    >>> anchored(CommentInput(body="Good", quote="agents"), "Tier-1 agents first").span_start
+    7
+    >>> anchored(CommentInput(body="x", quote="nurses", span_start=0, span_end=6), "agents")
+    Traceback (most recent call last):
+    coach.errors.ReviewInputError: The quoted words "nurses" are not at that place ...
+    """
+    if comment.span_start is None and comment.span_end is None:
+        if not comment.quote:
+            return comment  # about the whole answer
+        at = answer.find(comment.quote)
+        if at < 0:
+            raise ReviewInputError(
+                f'The quoted words "{_short(comment.quote)}" are not in the answer: '
+                "select or paste words exactly as the answer has them."
+            )
+        return comment.model_copy(update={"span_start": at, "span_end": at + len(comment.quote)})
+    start, end = comment.span_start, comment.span_end
+    if start is None or end is None or not start < end <= len(answer):
+        raise ReviewInputError(
+            "A comment's span must have a start before its end, inside the answer."
+        )
+    if comment.quote and answer[start:end] != comment.quote:
+        raise ReviewInputError(
+            f'The quoted words "{_short(comment.quote)}" are not at that place in the answer '
+            "(it may have changed): quote the words again."
+        )
+    return comment.model_copy(update={"quote": answer[start:end]})
+
+
+def checked(
+    review: ReviewInput, *, answer: str, flag_ids: set[str], known_flags: set[str]
+) -> ReviewInput:
+    """``review`` checked against the attempt: spans anchored in ``answer``, accepted or
+    rejected flags among the attempt's ``flag_ids``, added flags among ``known_flags`` (the
+    engine's rule ids), elements among the seven labels, reasons where a decision needs one."""
+    unknown = sorted(set(review.elements) - set(LABELS))
+    if unknown:
+        raise ReviewInputError(f"Unknown element {', '.join(unknown)}: use {', '.join(LABELS)}.")
+    for decision in review.decisions:
+        pool = known_flags if decision.decision == "add" else flag_ids
+        if decision.flag_id not in pool:
+            where = "known flags" if decision.decision == "add" else "this attempt's flags"
+            raise ReviewInputError(f'"{_short(decision.flag_id)}" is not one of {where}.')
+        if decision.decision != "accept" and not decision.reason:
+            raise ReviewInputError(
+                f'Say why you {decision.decision} "{decision.flag_id}": a reason is required.'
+            )
+    keys = [(d.flag_id, d.span_start) for d in review.decisions]
+    if len(keys) != len(set(keys)):
+        raise ReviewInputError("A flag has two decisions: keep one per flag and place.")
+    if review.score_override is not None and not review.override_reason:
+        raise ReviewInputError("Say why you override the score: a reason is required.")
+    comments = [anchored(comment, answer) for comment in review.comments]
+    return review.model_copy(update={"comments": comments})
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def flag_place(flag: Flag) -> tuple[int, int]:
+    """Where a decision about ``flag`` is anchored: its span, or -1 for a whole-answer flag."""
+    if flag.scope == "answer":
+        return ANSWER_LEVEL, ANSWER_LEVEL
+    return flag.start, flag.end
+
+
+def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInput:
+    """Parse ``data`` (a form's or a file's dict) and check it against the attempt it reviews:
+    its ``answer`` and the flags of its ``report``. Raises :class:`ReviewInputError`."""
+    flag_ids = {flag.id for flag in report.flags} if report is not None else set()
+    return checked(
+        parse_review(data),
+        answer=answer,
+        flag_ids=flag_ids,
+        known_flags={rule.id for rule in RULES},
+    )
+
+
+def reviewer_name(name: object) -> str:
+    """A reviewer's name as stored: stripped, 1-200 characters; kept as text (HTML included).
+
+    >>> reviewer_name("  Mo <b>  ")
+    'Mo <b>'
+    """
+    cleaned = _clean(name.strip()) if isinstance(name, str) else ""
+    if not cleaned:
+        raise ReviewInputError("Give your name, so the learner knows who reviewed the answer.")
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise ReviewInputError(f"The name is too long: at most {MAX_NAME_CHARS} characters.")
+    return cleaned

@@ -1,0 +1,58 @@
+"""The pages a signed-in user sees beyond practising: cohorts, mentors' review pages, admins'
+agreement."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.errors import CoachError
+from coach.services import reviews
+from coach.services.cohorts import led_cohorts
+from coach.ui.frame import Frame
+from coach.ui.state import (
+    AGREEMENT_PAGE,
+    COHORTS_PAGE,
+    DASHBOARD_PAGE,
+    REVIEW_PAGE,
+    REVIEW_QUEUE_PAGE,
+)
+
+
+def cohort_sections(frame: Frame) -> dict[str, list[st.Page]]:
+    """A "Cohorts" section on a shared deployment (cohorts make no sense for the one local
+    learner): joining and leaving for everyone, the dashboard for a cohort's mentors."""
+    if frame.settings.auth == "none":
+        return {}
+    pages = [st.Page(COHORTS_PAGE, title="Cohorts", icon=":material/groups:")]
+    if _leads_a_cohort(frame):
+        pages.append(st.Page(DASHBOARD_PAGE, title="Cohort dashboard", icon=":material/dashboard:"))
+    return {"Cohorts": pages}
+
+
+def _leads_a_cohort(frame: Frame) -> bool:
+    try:
+        return bool(led_cohorts(frame.db, frame.user))
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
+
+
+def _reviews_anything(frame: Frame) -> bool:
+    try:
+        return reviews.reviews_anything(frame.db, frame.user)
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
+
+
+def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:
+    """A "Mentor" section: the review queue and review page for mentors and admins of a cohort
+    with learners, the agreement page for deployment admins. None for everyone else (the
+    no-login learner)."""
+    pages: list[st.Page] = []
+    if _reviews_anything(frame):
+        pages += [
+            st.Page(REVIEW_QUEUE_PAGE, title="Review queue", icon=":material/inbox:"),
+            st.Page(REVIEW_PAGE, title="Review an answer", icon=":material/rate_review:"),
+        ]
+    if frame.user.role == "admin":
+        pages.append(st.Page(AGREEMENT_PAGE, title="Agreement", icon=":material/balance:"))
+    return {"Mentor": pages} if pages else {}

@@ -1,0 +1,108 @@
+"""A review link end to end in Chromium: the learner creates it on Feedback, a mentor without
+an account opens it in a fresh browser and submits a review with a comment, the learner
+revokes it, and opening it again shows only the plain message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coach.db import review_queries
+from coach.db.database import open_database
+from coach.services import accounts, attempts
+from coach.settings import load_settings
+from question_bank import Prompt
+from tests.browser.server import running_app
+from tests.browser.support import DESKTOP, TIMEOUT_MS, require_chromium, snap, wait_idle
+from tests.conftest import WEAK_ANSWER
+
+require_chromium()
+
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=TIMEOUT_MS)
+PASSWORD = "correct horse battery"
+
+
+def _seed(data: Path, prompt: Prompt) -> int:
+    """Ada's account and one scored attempt, stored before the app starts."""
+    db = open_database(load_settings(environ={"COACH_DATA_DIR": str(data)}))
+    try:
+        ada = accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
+        return attempts.submit_answer(
+            db,
+            ada,
+            prompt=prompt,
+            answer=WEAK_ANSWER,
+            mode="practice",
+            level="pm",
+            started_at=datetime.now(UTC),
+        ).id
+    finally:
+        db.close()
+
+
+def _sign_in(page: Page, url: str) -> None:
+    page.goto(url)
+    form = page.get_by_test_id("stForm").first
+    form.get_by_label("E-mail address").fill("ada@example.com")
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    form.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Practice", level=1)).to_be_visible()
+
+
+def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
+    chromium: Browser, tmp_path: Path, prompt: Prompt
+) -> None:
+    data = tmp_path / "data"
+    attempt_id = _seed(data, prompt)
+    with running_app(data, extra_env={"COACH_AUTH": "password"}) as url:
+        learner = chromium.new_context(viewport=DESKTOP).new_page()
+        _sign_in(learner, url)
+        learner.goto(f"{url}/feedback?attempt={attempt_id}")
+        learner.get_by_role("button", name="Create review link").click()
+        code = learner.get_by_test_id("stCode").filter(has_text="?review=")
+        expect(code).to_be_visible()
+        link = code.inner_text().strip()
+        assert link.startswith(f"{url}/?review=") and len(link) > len(url) + 40
+        expect(learner.get_by_text("active", exact=True)).to_be_visible()
+
+        mentor_context = chromium.new_context(viewport=DESKTOP)
+        mentor = mentor_context.new_page()
+        mentor.goto(link)
+        expect(mentor.get_by_role("heading", name="Review an answer", level=1)).to_be_visible()
+        expect(mentor.locator(".coach-answer mark").first).to_be_visible()  # evidence marked
+        expect(mentor.get_by_test_id("stSidebarNav")).to_have_count(0)  # nothing else to open
+        mentor.get_by_label("Your name (shown to the learner)").fill("Mo <b>Mentor</b>")
+        mentor.get_by_label("Quoted words 1").fill("basically everyone")
+        mentor.get_by_label("Comment 1").fill("Which users exactly?")
+        snap(mentor, "review-link-form")
+        mentor.get_by_role("button", name="Submit review").click()
+        expect(mentor.get_by_text("Thank you: your review was sent")).to_be_visible()
+        snap(mentor, "review-link-sent")
+
+        db = open_database(load_settings(environ={"COACH_DATA_DIR": str(data)}))
+        try:
+            with db.session() as session:
+                (review,) = review_queries.reviews_of_attempts(session, attempt_ids=[attempt_id])
+                assert (review.source, review.reviewer_name) == ("link", "Mo <b>Mentor</b>")
+                assert [(c.quote, c.body) for c in review.comments] == [
+                    ("basically everyone", "Which users exactly?")
+                ]
+        finally:
+            db.close()
+
+        learner.get_by_role("button", name="Revoke").click()
+        expect(learner.get_by_text("revoked", exact=True)).to_be_visible()
+        wait_idle(learner)
+
+        again = chromium.new_context(viewport=DESKTOP).new_page()
+        again.goto(link)
+        expect(again.get_by_text("This review link was revoked by its owner.")).to_be_visible()
+        expect(again.locator(".coach-answer")).to_have_count(0)
+        expect(again.get_by_text("basically everyone")).to_have_count(0)
+        snap(again, "review-link-revoked")
+        mentor_context.close()
