@@ -20,6 +20,7 @@ from coach.ui.state import (
     REVIEW_PARAM,
     SETTINGS_PAGE,
     SIGN_IN_PAGE,
+    follow_queued_page,
     init_state,
 )
 
@@ -67,5 +68,6 @@ else:
                 **mentor_sections(frame),
             }
         )
+        follow_queued_page()  # e.g. Submit's callback opening Feedback: before any page is drawn
         autosave()  # drafts committed while typing, one history entry per move (all pages)
         page.run()

@@ -12,7 +12,7 @@ import pytest
 import coach.services.attempts as attempts_service
 from coach.services import attempts
 from question_bank import load_bank
-from scoring import MAX_WORDS
+from scoring import MAX_WORDS, rule_by_id
 from tests.test_app_support import (
     BANK,
     FRAMED,
@@ -26,10 +26,9 @@ from tests.test_app_support import (
     html_bodies,
     html_with,
     new_app,
-    plotly_specs,
     submit,
     texts,
-    values,
+    timeline_starts,
 )
 
 
@@ -59,13 +58,13 @@ def test_submit_shows_feedback_with_flags_highlighted_and_the_timeline(services)
     assert "Framing" in cards and "Metrics" in cards
     assert cards.count('class="dimension-reason"') == 5
 
-    (timeline,) = plotly_specs(at)
-    rows = {trace["meta"]: trace for trace in timeline["data"]}
-    assert {"tech", "solution", "metrics"} <= set(rows)
+    timeline = html_with(at, "coach-timeline")
+    assert "Answer timeline" in timeline
+    starts = timeline_starts(timeline)
+    assert {"tech", "solution", "metrics"} <= set(starts)
     # The model comes first, the metric only at the end.
-    assert min(values(rows["tech"]["base"])) < 5
-    assert min(values(rows["metrics"]["base"])) > min(values(rows["tech"]["base"]))
-    assert "Answer timeline" in timeline["layout"]["title"]["text"]
+    assert min(starts["tech"]) < 5
+    assert min(starts["metrics"]) > min(starts["tech"])
 
 
 def test_flags_are_listed_by_severity_with_why_and_fix(data_dir) -> None:
@@ -130,7 +129,7 @@ def test_a_scorer_failure_shows_not_scored_and_retry_scores_it(
     assert_clean(at)
     assert attempts.list_attempts(db, user)[0].status == "scored"
     assert "Not scored" not in texts(at.warning)
-    assert plotly_specs(at), "the scored feedback with its timeline is shown"
+    assert html_with(at, "coach-timeline"), "the scored feedback with its timeline is shown"
 
 
 def test_try_again_then_compare_with_the_previous_attempt(services) -> None:
@@ -150,6 +149,13 @@ def test_try_again_then_compare_with_the_previous_attempt(services) -> None:
     body = texts(at.markdown)
     assert "Score up" in body and "Fixed since last time" in body
     assert "solution" in body  # solution-first is listed as fixed
+    # Each try's flags read as titles, not rule ids.
+    shown = texts(at.caption)
+    first_report = attempts.get_attempt(db, user, first.id).report
+    assert first_report is not None
+    for flag_id in first_report.flag_ids():
+        assert rule_by_id(flag_id).title in shown
+    assert "solution-first" not in shown
     overall = next(metric for metric in at.metric if metric.label == "Overall score")
     assert overall.delta.startswith("+")
 

@@ -7,6 +7,7 @@ database opened for checks), live in tests/conftest.py.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,15 @@ def html_bodies(at: AppTest) -> list[str]:
 def html_with(at: AppTest, css_class: str) -> str:
     """Return the ``st.html`` body holding an element of this class (answer, flags, cards)."""
     return next(body for body in html_bodies(at) if f'class="{css_class}' in body)
+
+
+def timeline_starts(body: str) -> dict[str, list[float]]:
+    """Where the answer timeline's solid bars (exact words) start, in percent, per element."""
+    rows = re.findall(r'<div class="timeline-row" data-element="(\w+)"[^>]*>(.*?)</div>', body)
+    return {
+        element: [float(x) for x in re.findall(r'timeline-evidence" data-start="([\d.]+)"', row)]
+        for element, row in rows
+    }
 
 
 def plotly_specs(at: AppTest) -> list[dict[str, Any]]:

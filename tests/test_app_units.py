@@ -8,11 +8,13 @@ import pytest
 
 from coach.services.coaching import analyze_draft, phase_for, phase_nudges
 from coach.ui.charts import timeline_figure, timeline_spans
-from coach.ui.highlight import answer_html, marks_from_flags
+from coach.ui.highlight import answer_html, escape, marks_from_flags
+from coach.ui.labels import TIMELINE_ORDER
+from coach.ui.timeline import timeline_html
 from coach.ui.widgets import flag_list_html, md_escape
-from scoring import PromptSpec, analyze
+from scoring import PromptSpec, analyze, rule_by_id
 from scoring.report import Flag, Severity
-from tests.test_app_support import FRAMED, ML_FIRST
+from tests.test_app_support import FRAMED, ML_FIRST, timeline_starts
 
 SPEC = PromptSpec(
     text="Design an AI assistant for support agents",
@@ -96,6 +98,13 @@ def test_highlight_escapes_every_piece_and_marks_in_place() -> None:
     assert "<b>" not in html
 
 
+def test_a_marks_tooltip_names_the_rule_by_its_title_not_its_id() -> None:
+    answer = "I'd fine-tune a model"
+    html = answer_html(answer, [_flag("solution-first", 0, len(answer))])
+    title = rule_by_id("solution-first").title
+    assert f'title="1. {escape(title)}: solution-first message"' in html
+
+
 def test_overlapping_flags_merge_and_the_worst_colours_the_overlap() -> None:
     flags = [_flag("first", 0, 6, "warning"), _flag("second", 4, 10, "error")]
     assert MARK.findall(answer_html("abcdefghij", flags)) == [
@@ -135,6 +144,24 @@ def test_timeline_places_the_model_before_the_metric() -> None:
     figure = timeline_figure(report, len(ML_FIRST), expects=SPEC.expects)
     notes = {(note.y, note.text) for note in figure.layout.annotations}
     assert ("Eval criteria", "missing") in notes
+
+
+def test_timeline_html_places_the_model_first_and_says_what_is_missing() -> None:
+    report = analyze(ML_FIRST, SPEC, "pm")
+    body = timeline_html(report, len(ML_FIRST), expects=SPEC.expects)
+    starts = timeline_starts(body)
+    assert list(starts) == [name for name in TIMELINE_ORDER if name in starts]  # in order
+    assert min(starts["tech"]) < 5 < min(starts["metrics"])
+    eval_row = re.search(r'data-element="eval_criteria".*?</div>', body)
+    assert eval_row is not None and ">missing</span>" in eval_row.group(0)
+
+
+def test_timeline_html_escapes_the_learners_words() -> None:
+    answer = 'Nurses <script>alert(1)</script> lose "20 minutes" per handover & more.'
+    report = analyze(answer, SPEC, "pm")
+    body = timeline_html(report, len(answer))
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert '"20 minutes"' not in body  # quotes cannot close a title attribute
 
 
 def test_analyze_draft_reads_nothing_from_an_empty_or_oversized_draft() -> None:

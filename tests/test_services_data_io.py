@@ -6,17 +6,19 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from coach.db.database import Database
 from coach.errors import DataImportError
-from coach.services import attempts, data_io, progress, rescore
+from coach.services import attempts, data_io, interviewer, progress, rescore
 from coach.services.users import UserContext
 from coach.settings import Settings, load_settings
-from question_bank import Prompt
+from question_bank import Bank, Prompt
 from scoring import rule_by_id
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
+from tests.test_services_attempts import UNSURE_ANSWER
 
 T0 = datetime(2025, 5, 5, 9, 0, 0, 123456, tzinfo=UTC)
 UNUSUAL = 'Nurses 👩‍⚕️ — المشكلة <b>handover</b>\n=SUM(A1) "quoted", comma'
@@ -139,7 +141,7 @@ def test_export_json_is_readable_and_complete(
 ) -> None:
     data = json.loads(data_io.export_json(db, user))
     assert data["format"] == "aipm-coach-export"
-    assert data["version"] == 1
+    assert data["version"] == data_io.EXPORT_VERSION == 2
     assert [a["answer"] for a in data["attempts"]] == [v.answer for v in history]
     assert data["attempts"][1]["answer"] == UNUSUAL
     assert data["attempts"][0]["report"]["overall"] == history[0].report.overall  # type: ignore[union-attr]
@@ -154,6 +156,7 @@ def test_export_json_is_readable_and_complete(
         (b"{not json", "not valid JSON"),
         (b'{"format": "something-else"}', "not an aipm-coach JSON export"),
         (b'{"format": "aipm-coach-export", "version": 99, "attempts": []}', "version 99"),
+        (b'{"format": "aipm-coach-export", "version": true, "attempts": []}', "version True"),
         (b'{"format": "aipm-coach-export", "version": 1, "attempts": {}}', "must be a list"),
     ],
 )
@@ -471,3 +474,267 @@ def test_an_export_from_sqlite_always_imports_into_postgresql(
 
 def _views(db: Database, user: UserContext) -> list[attempts.AttemptView]:
     return [attempts.get_attempt(db, user, s.id) for s in attempts.list_attempts(db, user)]
+
+
+# --- what the learner added to an attempt: self-ratings, disputes, answers, interviews --------
+
+
+def _learner_data(db: Database, user: UserContext, bank: Bank) -> None:
+    """Every kind of row a learner owns: self-ratings, a disputed flag, an answer to the
+    engine's question, an interview (answered, then a question left open) and a finished
+    mock interview with its own interview."""
+    design = next(p for p in bank.prompts if p.category == "ai-product-design")
+    unsure = attempts.submit(
+        db,
+        user,
+        prompt=design,
+        answer=UNSURE_ANSWER,
+        mode="practice",
+        level="pm",
+        started_at=T0,
+        submitted_at=T0 + timedelta(minutes=4),
+        self_ratings={"framing": 80, "metrics": 55},
+    )
+    attempts.answer_question(db, user, unsure.attempt.id, element="who", answer=True)
+    weak = _submit(db, user, design, WEAK_ANSWER, T0 + timedelta(days=1))
+    flag = next(f for f in weak.report.flags if not f.tentative)  # type: ignore[union-attr]
+    attempts.dispute_flag(
+        db, user, weak.id, flag_id=flag.id, span_start=flag.start, reason="I named the user."
+    )
+    interview = interviewer.start_interview(db, user, weak.id, bank=bank)
+    interviewer.answer_follow_up(db, user, interview.id, "Handle time falls from 9 to 6 min.")
+    interviewer.ask_another(db, user, interview.id, bank=bank)  # left waiting for an answer
+    prompts = [p for p in bank.prompts if p.category == "ai-product-design"][:3]
+    mock = interviewer.start_mock(db, user, prompts, level="pm", chosen_by="ai-product-design")
+    mock = interviewer.answer_mock_question(
+        db, user, mock.id, bank=bank, answer=STRONG_ANSWER, started_at=T0 + timedelta(days=2)
+    )
+    pending = mock.questions[0].interview
+    assert pending is not None
+    interviewer.answer_follow_up(db, user, pending.id, "We would track engagement.")
+    interviewer.finish_mock(db, user, mock.id)
+
+
+def _portable(payload: bytes) -> dict[str, Any]:
+    """An export without what differs between two databases holding the same data: the time
+    of export and the mock interviews' ids."""
+    data = json.loads(payload)
+    data.pop("exported_at")
+    order = {mock["id"]: index for index, mock in enumerate(data["mock_interviews"])}
+    for mock in data["mock_interviews"]:
+        mock["id"] = order[mock["id"]]
+    for record in data["attempts"]:
+        for interview in record["interviews"]:
+            if interview["mock_interview"] is not None:
+                interview["mock_interview"] = order[interview["mock_interview"]]
+    return data
+
+
+def _owned_rows(db: Database, user: UserContext) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from coach.db.models import FlagDispute, Interview, InterviewTurn, MockInterview, SelfRating
+
+    with db.session() as session:
+        return {
+            model.__tablename__: session.scalar(
+                select(func.count()).select_from(model).where(model.user_id == user.user_id)
+            )
+            for model in (SelfRating, FlagDispute, Interview, InterviewTurn, MockInterview)
+        }
+
+
+def test_export_then_import_restores_notes_interviews_and_mock_interviews(
+    db: Database, user: UserContext, bank: Bank
+) -> None:
+    _learner_data(db, user, bank)
+    payload = data_io.export_json(db, user)
+    exported = json.loads(payload)
+    unsure, weak, strong = exported["attempts"]
+    assert unsure["self_ratings"] == {"framing": 80, "metrics": 55}
+    assert unsure["confirmations"]["who"]["answer"] is True
+    assert [d["reason"] for d in weak["disputes"]] == ["I named the user."]
+    assert [len(i["turns"]) for i in weak["interviews"]] == [2]
+    assert weak["interviews"][0]["turns"][1]["answer"] is None  # the open question travels too
+    assert strong["interviews"][0]["mock_interview"] == exported["mock_interviews"][0]["id"]
+    assert exported["mock_interviews"][0]["finished_at"] is not None
+    rows_before = _owned_rows(db, user)
+
+    data_io.delete_all(db, user)
+    assert set(_owned_rows(db, user).values()) == {0}
+    assert data_io.import_json(db, user, payload) == data_io.ImportResult(added=3, skipped=0)
+
+    assert _owned_rows(db, user) == rows_before
+    assert _portable(data_io.export_json(db, user)) == _portable(payload)
+    # The services read the restored rows on the attempts' new ids.
+    by_answer = {view.answer: view for view in _all_views(db, user)}
+    feedback = attempts.feedback_view(db, user, by_answer[UNSURE_ANSWER].id)
+    assert feedback.self_ratings == {"framing": 80, "metrics": 55}
+    assert feedback.attempt.report is not None
+    assert feedback.attempt.report.coverage["who"].present  # the learner's "yes" still counts
+    rescore.rescore_attempts(db, only_outdated=False, user=user)
+    again = attempts.get_attempt(db, user, feedback.attempt.id).report
+    assert again is not None and again.coverage["who"].present
+    disputed = attempts.feedback_view(db, user, by_answer[WEAK_ANSWER].id).disputes
+    assert list(disputed.values()) == ["I named the user."]
+    interview = interviewer.get_interview(
+        db, user, _interview_id(db, user, by_answer[WEAK_ANSWER].id)
+    )
+    assert interview.pending is not None and interview.report is not None
+    (mock_id,) = [m.id for m in _mocks(db, user)]
+    mock = interviewer.get_mock(db, user, mock_id, bank=bank)
+    assert mock.questions[0].stage == "done"
+    assert mock.questions[0].interview is not None
+    assert mock.questions[0].interview.attempt.answer == STRONG_ANSWER
+
+
+def _interview_id(db: Database, user: UserContext, attempt_id: int) -> int:
+    from coach.db import repositories as repo
+
+    with db.session() as session:
+        found = repo.interview_for_attempt(session, user_id=user.user_id, attempt_id=attempt_id)
+        assert found is not None
+        return found.id
+
+
+def _mocks(db: Database, user: UserContext) -> list[Any]:
+    from coach.db import repositories as repo
+
+    with db.session() as session:
+        return list(repo.mock_interviews(session, user_id=user.user_id))
+
+
+def test_importing_notes_and_interviews_twice_adds_nothing_the_second_time(
+    db: Database, user: UserContext, other_user: UserContext, bank: Bank
+) -> None:
+    _learner_data(db, user, bank)
+    payload = data_io.export_json(db, user)
+    rows = _owned_rows(db, user)
+    assert data_io.import_json(db, user, payload) == data_io.ImportResult(added=0, skipped=3)
+    assert _owned_rows(db, user) == rows
+    # Into another account: everything once, then nothing more.
+    assert data_io.import_json(db, other_user, payload).added == 3
+    assert data_io.import_json(db, other_user, payload).added == 0
+    assert _owned_rows(db, other_user) == rows
+    assert (
+        _portable(data_io.export_json(db, other_user))["attempts"]
+        == (_portable(payload)["attempts"])
+    )
+    assert _owned_rows(db, user) == rows  # the first account is untouched
+
+
+def test_a_version_1_export_still_imports_its_notes(
+    db: Database, user: UserContext, prompt: Prompt
+) -> None:
+    attempts.submit(
+        db,
+        user,
+        prompt=prompt,
+        answer=WEAK_ANSWER,
+        mode="practice",
+        level="pm",
+        started_at=T0,
+        self_ratings={"solution": 70},
+    )
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    data["version"] = 1  # what the app wrote before interviews travelled
+    for key in ("interviews", "confirmations"):
+        data["attempts"][0].pop(key)
+    data.pop("mock_interviews")
+    assert data_io.import_json(db, user, json.dumps(data).encode()).added == 1
+    (summary,) = attempts.list_attempts(db, user)
+    assert attempts.feedback_view(db, user, summary.id).self_ratings == {"solution": 70}
+
+
+def _set(data: dict[str, Any], path: str, value: object) -> None:
+    """Change one value of an export; ``path`` reads like ``attempts.1.disputes.0.flag_id``."""
+    *steps, last = [int(step) if step.isdigit() else step for step in path.split(".")]
+    target: Any = data
+    for step in steps:
+        target = target[step]
+    target[last] = value
+
+
+HOSTILE_NOTES = [
+    ("attempts.0.self_ratings.framing", 101, "record 1: self_ratings.framing: must be 0 to 100"),
+    ("attempts.0.self_ratings.charm", 50, "record 1: self_ratings.charm: is not a dimension"),
+    ("attempts.0.self_ratings", [1], "record 1: self_ratings: must be an object, got a list"),
+    ("attempts.0.confirmations.who.end", 10**6, "record 1: confirmations.who.end: must be"),
+    ("attempts.0.confirmations.vibe", {}, "record 1: confirmations.vibe: must be one of"),
+    ("attempts.1.disputes.0.flag_id", "made-up", "record 2: disputes[0].flag_id: the report has"),
+    ("attempts.1.disputes.0.span_start", -1, "record 2: disputes[0].span_start: must be 0 to"),
+    ("attempts.1.disputes.0.reason", "r" * 2001, "record 2: disputes[0].reason: must be at most"),
+    ("attempts.1.disputes.0", "x", "record 2: disputes[0]: must be an object, got 'x'"),
+    ("attempts.1.interviews.0.status", "done", "record 2: interviews[0].status: must be one of"),
+    ("attempts.1.interviews.0.turns.0.source", "oracle", "record 2: interviews[0].turns[0].source"),
+    ("attempts.1.interviews.0.turns.1.question", " ", "record 2: interviews[0].turns[1].question"),
+    (
+        "attempts.1.interviews.0.turns.0.asked_at",
+        "now",
+        "record 2: interviews[0].turns[0].asked_at",
+    ),
+    ("attempts.1.interviews.0.report.overall", 500, "record 2: interviews[0].report.overall: must"),
+    ("attempts.2.interviews.0.mock_interview", 999, "record 3: interviews[0].mock_interview: must"),
+    ("mock_interviews.0.level", "intern", "mock interview 1: level: must be one of"),
+    ("mock_interviews.0.prompt_ids", "a,b", "mock interview 1: prompt_ids: must be a list of 1"),
+    ("mock_interviews", {}, "mock_interviews: must be a list, got an object"),
+    ("mock_interviews.0", 7, "mock interview 1: must be an object, got a number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"), HOSTILE_NOTES, ids=[h[0] for h in HOSTILE_NOTES]
+)
+def test_a_hostile_note_or_interview_is_refused_and_nothing_is_written(
+    db: Database, user: UserContext, bank: Bank, path: str, value: object, expected: str
+) -> None:
+    _learner_data(db, user, bank)
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    _set(data, path, value)
+    with pytest.raises(DataImportError) as caught:
+        data_io.import_json(db, user, json.dumps(data).encode())
+    message = str(caught.value)
+    assert message.startswith(expected), message
+    assert message.endswith("Nothing was imported.")
+    assert attempts.list_attempts(db, user) == []
+    assert set(_owned_rows(db, user).values()) == {0}
+
+
+def test_a_flag_disputed_twice_in_a_file_is_refused(
+    db: Database, user: UserContext, bank: Bank
+) -> None:
+    _learner_data(db, user, bank)
+    data = json.loads(data_io.export_json(db, user))
+    data_io.delete_all(db, user)
+    disputes = data["attempts"][1]["disputes"]
+    disputes.append(dict(disputes[0]))
+    with pytest.raises(DataImportError, match=r"^record 2: disputes\[1\]\.flag_id: .* twice"):
+        data_io.import_json(db, user, json.dumps(data).encode())
+
+
+@pytest.mark.postgres
+def test_notes_and_interviews_exported_from_sqlite_import_into_postgresql(
+    settings: Settings, postgres_settings: Settings, bank: Bank
+) -> None:
+    from coach.db.database import open_database
+    from coach.services.users import local_learner
+    from tests.conftest import APP_TABLES
+
+    source = open_database(settings)
+    target = open_database(postgres_settings)
+    try:
+        learner = local_learner(source)
+        _learner_data(source, learner, bank)
+        payload = data_io.export_json(source, learner)
+        imported = local_learner(target)
+        assert data_io.import_json(target, imported, payload).added == 3
+        assert _owned_rows(target, imported) == _owned_rows(source, learner)
+        assert _portable(data_io.export_json(target, imported)) == _portable(payload)
+        assert data_io.import_json(target, imported, payload).added == 0
+    finally:
+        with target.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
+        source.close()
+        target.close()

@@ -13,7 +13,7 @@ from sqlalchemy import Date, Row, and_, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -393,6 +393,19 @@ def interview_for_attempt(session: Session, *, user_id: int, attempt_id: int) ->
         .order_by(Interview.id.desc())
         .limit(1)
     ).first()
+
+
+def interviews_by_attempt(session: Session, *, user_id: int) -> dict[int, list[Interview]]:
+    """Return every interview of the user with its turns, grouped by attempt (for the export)."""
+    grouped: dict[int, list[Interview]] = defaultdict(list)
+    for interview in session.scalars(
+        select(Interview)
+        .where(Interview.user_id == user_id)
+        .options(selectinload(Interview.turns))
+        .order_by(Interview.id)
+    ):
+        grouped[interview.attempt_id].append(interview)
+    return dict(grouped)
 
 
 def mock_interviews(session: Session, *, user_id: int) -> Sequence[MockInterview]:

@@ -12,7 +12,6 @@ import streamlit as st
 from coach.errors import CoachError
 from coach.services import attempts, data_io, drafts, interviewer, reviews, selection
 from coach.services.explain import dimension_explanation, ordered_flags, overall_explanation
-from coach.ui.charts import timeline_figure
 from coach.ui.frame import current_frame
 from coach.ui.highlight import answer_html
 from coach.ui.labels import element_label, format_duration, level_label
@@ -29,6 +28,7 @@ from coach.ui.state import (
     practise,
     show_flash,
 )
+from coach.ui.timeline import timeline_html
 from coach.ui.widgets import (
     comparison,
     dispute_box,
@@ -264,11 +264,7 @@ if report.questions:
         st.error(f"Your answer could not be saved: {problem}")
 
 expects = frozenset(prompt.expects if prompt else ())
-st.plotly_chart(
-    timeline_figure(report, len(view.answer), expects=expects),
-    key="feedback_timeline",
-    config={"displayModeBar": False},
-)
+st.html(timeline_html(report, len(view.answer), expects=expects))
 first = {
     name: coverage.first_at
     for name, coverage in report.coverage.items()

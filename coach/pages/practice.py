@@ -197,7 +197,7 @@ def _submit(prompt: Prompt) -> None:
             f"Your answer is saved, but its score could not be: {md_escape(error.reason)} "
             "Once the database is back, open the answer from Progress and click Retry scoring.",
         )
-        st.rerun()  # redraw the box empty now, with the message
+        return  # a callback: the page is drawn next, with the box empty and the message
     except StorageUnavailableError as error:
         state[ERROR_KEY] = (
             "error",
@@ -223,7 +223,7 @@ def _submit(prompt: Prompt) -> None:
     _forget_answer(prompt)
     state[WELCOMED] = True
     state[FEEDBACK_CACHE] = feedback
-    open_feedback(feedback.attempt.id)
+    open_feedback(feedback.attempt.id, from_callback=True)
 
 
 def _forget_answer(prompt: Prompt) -> None:
@@ -466,8 +466,15 @@ with st.expander(
             key=f"{RATING_PREFIX}{name}",
         )
 
-if st.button("Submit for feedback", key="practice_submit", type="primary"):
-    _submit(prompt)
+# A callback, so the switch to Feedback happens before Practice is drawn again: a click used to
+# run and redraw the whole Practice page on its way to Feedback.
+st.button(
+    "Submit for feedback",
+    key="practice_submit",
+    type="primary",
+    on_click=_submit,
+    args=(prompt,),
+)
 if (problem := state.pop(ERROR_KEY, None)) is not None:
     kind, message = problem
     (st.warning if kind == "warning" else st.error)(message)

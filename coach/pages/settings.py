@@ -90,8 +90,9 @@ if st.button("Reload the question bank", key="settings_reload_bank"):
 
 st.subheader("Export")
 st.markdown(
-    "Download all your attempts: JSON to back up or move to another computer, CSV for "
-    "a spreadsheet."
+    "Download all your attempts: JSON to back up or move to another computer (with your "
+    "self-ratings, disputed flags, answers to the coach's questions and interviews; kept "
+    "recordings stay here), CSV for a spreadsheet."
 )
 export_buttons(db, user, key="settings")
 
@@ -100,7 +101,8 @@ upload = st.file_uploader(
     "An aipm-coach JSON export",
     type=["json"],
     key="settings_import",
-    help="Attempts already here (same prompt, time and answer) are skipped.",
+    help="Attempts already here (same prompt, time and answer) are skipped, with what you "
+    "added to them.",
 )
 if st.button("Import", key="settings_import_run", disabled=upload is None) and upload is not None:
     try:

@@ -15,21 +15,31 @@ from typing import TYPE_CHECKING, Any
 
 from coach.db import repositories as repo
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute
+from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute, MockInterview
 from coach.errors import DataImportError
-from coach.services.attempts import AttemptView
+from coach.services.attempts import AttemptView, confirmations
 from coach.services.explain import ELEMENT_TITLES
-from coach.services.records import attempt_from_record
+from coach.services.interview_records import (
+    ImportedInterview,
+    interview_record,
+    interviews_from_record,
+    mock_record,
+    mocks_from_records,
+)
+from coach.services.records import ImportedAttempt, attempt_from_record
 from coach.services.users import UserContext
 from coach.settings import Settings, mask_url
 from scoring import Report, rule_by_id
 from scoring.report import DIMENSIONS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from question_bank import Prompt
 
 EXPORT_FORMAT = "aipm-coach-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2 added interviews, mock interviews and the answers to the engine's questions
+READABLE_VERSIONS = (1, EXPORT_VERSION)
 MAX_SHOWN_PROBLEMS = 20  # an import error lists this many problems, then counts the rest
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -141,13 +151,25 @@ def export_json(db: Database, user: UserContext) -> bytes:
         ratings: dict[int, dict[str, int]] = {}
         for attempt_id, dimension, score in repo.self_rating_rows(session, user_id=user.user_id):
             ratings.setdefault(attempt_id, {})[dimension] = score
+        interviews = repo.interviews_by_attempt(session, user_id=user.user_id)
         payload = {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "exported_at": datetime.now(UTC).isoformat(),
             "user": {"display_name": user.display_name},
             "attempts": [
-                {**_attempt_record(row), **_learner_notes(row, ratings, disputes)} for row in rows
+                {
+                    **_attempt_record(row),
+                    **_learner_notes(row, ratings, disputes),
+                    "interviews": [interview_record(i) for i in interviews.get(row.id, ())],
+                }
+                for row in rows
+            ],
+            "mock_interviews": [
+                mock_record(mock)
+                for mock in sorted(
+                    repo.mock_interviews(session, user_id=user.user_id), key=lambda m: m.id
+                )
             ],
         }
     return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
@@ -176,7 +198,8 @@ def _attempt_record(row: Attempt) -> dict[str, Any]:
 def _learner_notes(
     row: Attempt, ratings: dict[int, dict[str, int]], disputes: dict[int, list[FlagDispute]]
 ) -> dict[str, Any]:
-    """What the learner added to an attempt: self-ratings and flags they disagree with."""
+    """What the learner added to an attempt: self-ratings, flags they disagree with, and their
+    answers to the engine's questions."""
     return {
         "self_ratings": ratings.get(row.id, {}),
         "disputes": [
@@ -188,24 +211,33 @@ def _learner_notes(
             }
             for d in disputes.get(row.id, ())
         ],
+        "confirmations": confirmations(row) or None,
     }
 
 
 def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult:
     """Add the attempts of an export to the user's data, skipping ones already there.
 
-    An attempt counts as already there when prompt id, submission time and answer match.
+    Each attempt comes with what hangs off it (self-ratings, disputed flags, answers to the
+    engine's questions, interviews), restored onto the attempt's new id; mock interviews come
+    once each. An attempt counts as already there when prompt id, submission time and answer
+    match: it is skipped with everything attached, so importing a file twice adds nothing.
     All or nothing: every record is checked first with the rules Submit and the schema
     enforce; any problem raises DataImportError listing ``record N: field: problem`` lines,
     and nothing is written.
     """
-    rows: list[Attempt] = []
-    problems: list[str] = []
-    for number, record in enumerate(_records(payload), start=1):
-        row, found = attempt_from_record(record, user_id=user.user_id)
+    data = _export(payload)
+    mocks, problems = mocks_from_records(data.get("mock_interviews"), user_id=user.user_id)
+    imported: list[tuple[ImportedAttempt, list[ImportedInterview]]] = []
+    for number, record in enumerate(data["attempts"], start=1):
+        attempt, found = attempt_from_record(record, user_id=user.user_id)
+        interviews, found_in_interviews = interviews_from_record(
+            record, user_id=user.user_id, mock_keys=mocks.keys()
+        )
+        found += found_in_interviews
         problems += [f"record {number}: {problem}" for problem in found]
-        if row is not None:
-            rows.append(row)
+        if attempt is not None:
+            imported.append((attempt, interviews))
     if problems:
         shown = problems[:MAX_SHOWN_PROBLEMS]
         more = len(problems) - len(shown)
@@ -221,35 +253,63 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
                 session, user_id=user.user_id
             )
         }
-        added = skipped = 0
-        for row in rows:
+        added: list[tuple[ImportedAttempt, list[ImportedInterview]]] = []
+        for attempt, interviews in imported:
+            row = attempt.row
             key = _identity(row.prompt_id, row.submitted_at, row.answer)
             if key in seen:
-                skipped += 1
                 continue
             seen.add(key)
             session.add(row)
-            added += 1
+            added.append((attempt, interviews))
+        mock_ids = _store_mocks(session, user, mocks)
+        session.flush()  # The new attempts get their ids here.
+        for attempt, interviews in added:
+            session.add_all(attempt.notes_for(attempt.row.id))
+            session.add_all(i.attach(attempt.row.id, mock_ids) for i in interviews)
         session.commit()
-    return ImportResult(added=added, skipped=skipped)
+    return ImportResult(added=len(added), skipped=len(imported) - len(added))
 
 
-def _records(payload: bytes) -> list[Any]:
+def _store_mocks(
+    session: Session, user: UserContext, mocks: dict[int, MockInterview]
+) -> dict[int, int]:
+    """Add the file's mock interviews that are not there yet; map file ids to ids here."""
+    existing = {_mock_identity(m): m for m in repo.mock_interviews(session, user_id=user.user_id)}
+    for mock in mocks.values():
+        if _mock_identity(mock) not in existing:
+            session.add(mock)
+            existing[_mock_identity(mock)] = mock
+    session.flush()
+    return {key: existing[_mock_identity(mock)].id for key, mock in mocks.items()}
+
+
+def _mock_identity(mock: MockInterview) -> tuple[str, str, str, str]:
+    return (
+        mock.started_at.astimezone(UTC).isoformat(),
+        mock.prompt_ids,
+        mock.chosen_by,
+        mock.level,
+    )
+
+
+def _export(payload: bytes) -> dict[str, Any]:
     try:
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise DataImportError(f"The file is not valid JSON ({error}).") from error
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise DataImportError("The file is not an aipm-coach JSON export.")
-    if data.get("version") != EXPORT_VERSION:
+    version = data.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise DataImportError(
-            f"Export format version {data.get('version')!r} is not supported "
-            f"(this app reads version {EXPORT_VERSION}); upgrade aipm-coach."
+            f"Export format version {version!r} is not supported "
+            f"(this app reads versions {readable}); upgrade aipm-coach."
         )
-    attempts = data.get("attempts")
-    if not isinstance(attempts, list):
+    if not isinstance(data.get("attempts"), list):
         raise DataImportError("The export's 'attempts' must be a list of objects.")
-    return attempts
+    return data
 
 
 def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str, str, str]:

@@ -1,4 +1,5 @@
-"""Check one attempt of a JSON export with the rules Submit and the database schema enforce.
+"""Check one attempt of a JSON export (with the self-ratings, disputes and answers to the
+engine's questions the learner added) with the rules Submit and the database schema enforce.
 
 Every problem reads ``field: problem`` (the importer prefixes ``record N``), so a damaged or
 hostile file is refused with a list a person can act on, never a raw database error. Text is
@@ -18,10 +19,11 @@ from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import scoring
-from coach.db.models import MODES, STATUSES, Attempt, AttemptFlag
+from coach.db.models import MODES, STATUSES, Attempt, AttemptFlag, FlagDispute, SelfRating
 from coach.services.attempts import ERROR_TEXT_LIMIT, apply_report, storable_text
 from scoring import Report
-from scoring.report import LEVELS
+from scoring.questions import ASKED_ELEMENTS
+from scoring.report import DIMENSIONS, LEVELS
 
 INT_LIMIT = 2**31 - 1  # Integer columns are 32-bit on PostgreSQL
 SCORE_RANGES = {"overall": (0, 100), "grade": (1, 5)}
@@ -45,17 +47,60 @@ def _limit(column: str, table: Any = Attempt) -> int | None:
     return getattr(table.__table__.c[column].type, "length", None)
 
 
-class _Record:
-    """One record's fields, read with the problems found on the way."""
+class RecordReader:
+    """One record's fields, read with the problems found on the way.
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    ``path`` prefixes every problem (``disputes[0].``); readers made with :meth:`nested`
+    share the problem list, so a record's problems read in file order. Text limits come
+    from ``table``'s columns.
+    """
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        table: Any = Attempt,
+        path: str = "",
+        problems: list[str] | None = None,
+    ) -> None:
         self.data = data
-        self.problems: list[str] = []
+        self.table = table
+        self.path = path
+        self.problems: list[str] = [] if problems is None else problems
 
     def fail(self, field: str, problem: str) -> None:
-        self.problems.append(f"{field}: {problem}")
+        self.problems.append(f"{self.path}{field}: {problem}")
 
-    def text(self, name: str, *, required: bool = False, default: str | None = "") -> str | None:
+    def objects(self, name: str, *, table: Any) -> list[RecordReader]:
+        """Readers for a list of objects in ``name`` (absent: none), one problem per non-object."""
+        value = self.data.get(name, [])
+        if not isinstance(value, list):
+            self.fail(name, f"must be a list, got {json_kind(value)}")
+            return []
+        readers = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                readers.append(
+                    RecordReader(
+                        item,
+                        table=table,
+                        path=f"{self.path}{name}[{index}].",
+                        problems=self.problems,
+                    )
+                )
+            else:
+                self.fail(f"{name}[{index}]", f"must be an object, got {json_kind(item)}")
+        return readers
+
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        default: str | None = "",
+        limit: int | None = None,
+    ) -> str | None:
+        """Read text (None when absent and not required); ``limit`` overrides the column's."""
         value = self.data.get(name, default)
         if value is None and not required:
             return None
@@ -63,9 +108,9 @@ class _Record:
             self.fail(name, f"must be text, got {json_kind(value)}")
             return None
         value = storable_text(value)
-        limit = _limit(name)
+        limit = limit or _limit(name, self.table)
         if limit is not None and len(value) > limit:
-            self.fail(name, f"must be at most {limit} characters, got {len(value):,}")
+            self.fail(name, f"must be at most {limit:,} characters, got {len(value):,}")
         return value
 
     def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
@@ -75,8 +120,19 @@ class _Record:
             return choices[0]
         return str(value)
 
-    def moment(self, name: str) -> datetime | None:
+    def whole(self, name: str, low: int, high: int = INT_LIMIT) -> int:
         value = self.data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(name, f"must be a whole number, got {json_kind(value)}")
+            return low
+        if not low <= value <= high:
+            self.fail(name, f"must be {low} to {high}, got {value}")
+        return value
+
+    def moment(self, name: str, *, required: bool = True) -> datetime | None:
+        value = self.data.get(name)
+        if value is None and not required:
+            return None
         try:
             moment = datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
@@ -124,11 +180,28 @@ class _Record:
             return None
 
 
-def attempt_from_record(data: Any, *, user_id: int) -> tuple[Attempt | None, list[str]]:
-    """Return the row for one exported attempt, or None and every ``field: problem`` found."""
+@dataclasses.dataclass(slots=True)
+class ImportedAttempt:
+    """One exported attempt as rows: the attempt, then what the learner added to it (stored
+    once the attempt has its new id, see :meth:`notes_for`)."""
+
+    row: Attempt
+    self_ratings: list[SelfRating] = dataclasses.field(default_factory=list)
+    disputes: list[FlagDispute] = dataclasses.field(default_factory=list)
+
+    def notes_for(self, attempt_id: int) -> list[SelfRating | FlagDispute]:
+        """The self-ratings and disputes, pointed at the attempt's id in this database."""
+        notes: list[SelfRating | FlagDispute] = [*self.self_ratings, *self.disputes]
+        for note in notes:
+            note.attempt_id = attempt_id
+        return notes
+
+
+def attempt_from_record(data: Any, *, user_id: int) -> tuple[ImportedAttempt | None, list[str]]:
+    """Return the rows for one exported attempt, or None and every ``field: problem`` found."""
     if not isinstance(data, dict):
         return None, [f"attempt: must be an object, got {json_kind(data)}"]
-    record = _Record(data)
+    record = RecordReader(data)
     answer = record.text("answer", required=True)
     if answer is not None:
         words = len(answer.split())
@@ -139,9 +212,7 @@ def attempt_from_record(data: Any, *, user_id: int) -> tuple[Attempt | None, lis
     prompt_id = record.text("prompt_id", required=True)
     if prompt_id is not None and not prompt_id.strip():
         record.fail("prompt_id", "is empty")
-    error = record.text("error", default=None)
-    if error is not None and len(error) > ERROR_TEXT_LIMIT:
-        record.fail("error", f"must be at most {ERROR_TEXT_LIMIT:,} characters")
+    error = record.text("error", default=None, limit=ERROR_TEXT_LIMIT)
     row = Attempt(
         user_id=user_id,
         prompt_id=prompt_id,
@@ -157,11 +228,17 @@ def attempt_from_record(data: Any, *, user_id: int) -> tuple[Attempt | None, lis
         error=error,
         scorer_version=record.text("scorer_version", default=None),
         is_demo=record.boolean("is_demo"),
+        confirmations=_confirmations(record, answer or ""),
     )
     report = record.report("report")
     previous = record.report("previous_report")
     if report is None and row.status == "scored" and not record.problems:
         record.fail("report", "is missing, but status is scored")
+    imported = ImportedAttempt(
+        row,
+        self_ratings=_self_ratings(record, user_id=user_id),
+        disputes=_disputes(record, report, user_id=user_id),
+    )
     if record.problems:
         return None, record.problems
     if report is not None:
@@ -171,7 +248,76 @@ def attempt_from_record(data: Any, *, user_id: int) -> tuple[Attempt | None, lis
         row.report = storable_text(row.report or "")
     if previous is not None:
         row.previous_report = storable_text(previous.to_json())
-    return row, []
+    return imported, []
+
+
+def _confirmations(record: RecordReader, answer: str) -> str | None:
+    """The learner's answers to the engine's questions, as stored (JSON text) or None."""
+    value = record.data.get("confirmations")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        record.fail("confirmations", f"must be an object, got {json_kind(value)}")
+        return None
+    for element, given in value.items():
+        where = f"confirmations.{element}"
+        if element not in ASKED_ELEMENTS:
+            record.fail(where, f"must be one of {', '.join(ASKED_ELEMENTS)}")
+        elif not isinstance(given, dict) or set(given) != {"answer", "start", "end"}:
+            record.fail(where, "must be an object with answer, start and end")
+        else:
+            entry = RecordReader(given, path=f"{where}.", problems=record.problems)
+            entry.boolean("answer")
+            start = entry.whole("start", 0, len(answer))
+            entry.whole("end", start, len(answer))
+    return json.dumps(value)
+
+
+def _self_ratings(record: RecordReader, *, user_id: int) -> list[SelfRating]:
+    value = record.data.get("self_ratings") or {}
+    if not isinstance(value, dict):
+        record.fail("self_ratings", f"must be an object, got {json_kind(value)}")
+        return []
+    ratings = RecordReader(value, table=SelfRating, path="self_ratings.", problems=record.problems)
+    found = []
+    for dimension in value:
+        if dimension not in DIMENSIONS:
+            ratings.fail(dimension, f"is not a dimension ({', '.join(DIMENSIONS)})")
+            continue
+        score = ratings.whole(dimension, 0, 100)
+        found.append(SelfRating(user_id=user_id, dimension=dimension, score=score))
+    return found
+
+
+def _disputes(record: RecordReader, report: Report | None, *, user_id: int) -> list[FlagDispute]:
+    """The disputed flags; each must name a counted flag of the report, once (as the app's
+    dispute button does)."""
+    # A report with problems is reported on its own: its flags cannot be checked against.
+    checkable = report is not None or record.data.get("report") is None
+    counted = {(f.id, f.start) for f in report.flags if not f.tentative} if report else set()
+    found: list[FlagDispute] = []
+    seen: set[tuple[str | None, int]] = set()
+    for dispute in record.objects("disputes", table=FlagDispute):
+        flag_id = dispute.text("flag_id", required=True)
+        span_start = dispute.whole("span_start", 0)
+        reason = dispute.text("reason", limit=ERROR_TEXT_LIMIT) or ""
+        created_at = dispute.moment("created_at")
+        key = (flag_id, span_start)
+        if flag_id is not None and checkable and key not in counted:
+            dispute.fail("flag_id", f"the report has no flag {flag_id!r} at {span_start}")
+        elif key in seen:
+            dispute.fail("flag_id", f"{flag_id!r} at {span_start} is disputed twice")
+        seen.add(key)
+        found.append(
+            FlagDispute(
+                user_id=user_id,
+                flag_id=flag_id,
+                span_start=span_start,
+                reason=reason,
+                created_at=created_at,
+            )
+        )
+    return found
 
 
 # --- the report's shape, checked against its dataclasses --------------------------------------

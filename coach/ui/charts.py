@@ -87,6 +87,20 @@ def timeline_spans(report: Report, answer_length: int) -> tuple[dict[str, Spans]
     return segments, evidence
 
 
+_ALWAYS_SHOWN = ("who", "why", "metrics", "solution", "tech")
+
+
+def timeline_rows(
+    segments: dict[str, Spans], evidence: dict[str, Spans], expects: frozenset[str] | set[str]
+) -> list[str]:
+    """The timeline's rows, in order: elements found, expected, or always worth a row."""
+    return [
+        name
+        for name in TIMELINE_ORDER
+        if segments[name] or evidence[name] or name in expects or name in _ALWAYS_SHOWN
+    ]
+
+
 def _bars(name: str, label: str, items: Spans, *, solid: bool) -> dict[str, Any]:
     return {
         "type": "bar",
@@ -116,12 +130,7 @@ def timeline_figure(
     the label left of a row is where the element first appears.
     """
     segments, evidence = timeline_spans(report, answer_length)
-    always = ("who", "why", "metrics", "solution", "tech")
-    rows = [
-        name
-        for name in TIMELINE_ORDER
-        if segments[name] or evidence[name] or name in expects or name in always
-    ]
+    rows = timeline_rows(segments, evidence, expects)
     labels = {name: element_label(name) for name in rows}
     data: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []

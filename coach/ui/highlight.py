@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from coach.ui.labels import SEVERITY_MARK, SEVERITY_RANK
+from coach.ui.labels import SEVERITY_MARK, SEVERITY_RANK, flag_title
 from scoring.report import Flag, Severity
 
 _BOX_STYLE = (
@@ -57,7 +57,7 @@ def marks_from_flags(flags: Sequence[Flag], length: int) -> list[Mark]:
                     severity=Severity(flag.severity).value,
                     start=start,
                     end=end,
-                    title=f"{number}. {flag.id}: {flag.message}",
+                    title=f"{number}. {flag_title(flag.id)}: {flag.message}",
                 )
             )
     return marks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coach.services.explain import ELEMENT_TITLES
 from coach.services.progress import LEVEL_TITLES
+from scoring import rule_by_id
 from scoring.report import LEVELS as ENGINE_LEVELS
 
 ELEMENT_LABELS: dict[str, str] = ELEMENT_TITLES
@@ -56,6 +57,14 @@ STATUS_LABELS: dict[str, str] = {
 def element_label(element: str) -> str:
     """Label an element id, falling back to the id itself for new elements."""
     return ELEMENT_LABELS.get(element, element.replace("_", " ").capitalize())
+
+
+def flag_title(flag_id: str) -> str:
+    """Label a flag by its rule's title, falling back to the id for a rule retired since."""
+    try:
+        return rule_by_id(flag_id).title
+    except (KeyError, LookupError, ValueError):
+        return flag_id
 
 
 def dimension_label(dimension: str) -> str:

@@ -43,6 +43,13 @@ def _leads_a_cohort(frame: Frame) -> bool:
         return False
 
 
+def _reviews_anything(frame: Frame) -> bool:
+    try:
+        return reviews.reviews_anything(frame.db, frame.user)
+    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return False
+
+
 def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:
     """A "Mentor" section: the review queue and review page for mentors and admins of a cohort
     with learners, the agreement page for deployment admins. None for everyone else (the

@@ -37,6 +37,7 @@ EDIT_FROM = "edit_from_attempt"  # attempt id whose answer and flags Practice sh
 RECOMMENDED = "_practice_reason"  # (prompt id, why it was recommended)
 FEEDBACK_CACHE = "_feedback_view"  # the view submit returned, shown without reading it again
 FLASH = "flash"  # one-shot message shown on the next page drawn: (kind, text)
+QUEUED_PAGE = "_queued_page"  # (page, query params) a widget callback asked to open
 ALL = "*"  # "no filter" in a selectbox (None would show as an empty choice once seeded)
 ANY_DIFFICULTY = 0
 
@@ -77,10 +78,26 @@ def show_flash() -> None:
         {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(text)
 
 
-def open_feedback(attempt_id: int) -> None:
-    """Switch to the Feedback page at this attempt's own address (``?attempt=ID``)."""
+def open_feedback(attempt_id: int, *, from_callback: bool = False) -> None:
+    """Switch to the Feedback page at this attempt's own address (``?attempt=ID``).
+
+    A widget callback runs before ``st.navigation`` has named the pages, so there the switch
+    is queued and the router makes it (:func:`follow_queued_page`) before any page is drawn.
+    """
     st.session_state[FEEDBACK_ATTEMPT] = attempt_id
-    st.switch_page(FEEDBACK_PAGE, query_params={ATTEMPT_PARAM: str(attempt_id)})
+    query = {ATTEMPT_PARAM: str(attempt_id)}
+    if from_callback:
+        st.session_state[QUEUED_PAGE] = (FEEDBACK_PAGE, query)
+    else:
+        st.switch_page(FEEDBACK_PAGE, query_params=query)
+
+
+def follow_queued_page() -> None:
+    """Make the page switch a callback queued, if any (the router calls this)."""
+    queued = st.session_state.pop(QUEUED_PAGE, None)
+    if queued is not None:
+        page, query = queued
+        st.switch_page(page, query_params=query)
 
 
 def open_review_page(attempt_id: int) -> None:

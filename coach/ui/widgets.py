@@ -237,7 +237,8 @@ def comparison(previous: Any, current: Any, result: Any) -> None:
                 st.caption("not scored")
             else:
                 st.metric("Overall", f"{view.report.overall}/100")
-                st.caption(", ".join(view.report.flag_ids()) or "no flags")
+                titles = (rule_text(flag)[0] for flag in dict.fromkeys(view.report.flag_ids()))
+                st.caption(", ".join(titles) or "no flags")
     delta = result.score_delta
     if delta is not None:
         verb = "up" if delta > 0 else "down" if delta < 0 else "unchanged"

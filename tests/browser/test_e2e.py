@@ -153,7 +153,8 @@ def test_a_new_learner_practises_retries_and_sees_progress(page: Page) -> None:
     background = first_mark.evaluate("e => getComputedStyle(e).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the highlight is visible"
     expect(page.locator('li.flag-item[data-flag="solution-first"]')).to_be_visible()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    model_words = page.locator('.timeline-row[data-element="tech"] .timeline-evidence')
+    expect(model_words.first).to_be_visible()  # the answer timeline marks the model's words
     first_score = overall_score(page)
     screenshot(page, "02-feedback-ml-first")
 
