@@ -3,6 +3,8 @@ agreement."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from coach.errors import CoachError
@@ -24,29 +26,17 @@ def cohort_sections(frame: Frame) -> dict[str, list[st.Page]]:
     if frame.settings.auth == "none":
         return {}
     pages = [st.Page(COHORTS_PAGE, title="Cohorts", icon=":material/groups:")]
-    if _leads_a_cohort(frame):
+    if _database_says(lambda: led_cohorts(frame.db, frame.user)):
         pages.append(st.Page(DASHBOARD_PAGE, title="Cohort dashboard", icon=":material/dashboard:"))
     return {"Cohorts": pages}
 
 
-def _reviews_anything(frame: Frame) -> bool:
+def _database_says(question: Callable[[], object]) -> bool:
+    """The answer to a yes/no question for the menu; no when the database fails (the pages
+    say so themselves, and the menu goes without the extra section)."""
     try:
-        return reviews.reviews_anything(frame.db, frame.user)
-    except CoachError:  # The database failed: the pages say so; the menu goes without it.
-        return False
-
-
-def _leads_a_cohort(frame: Frame) -> bool:
-    try:
-        return bool(led_cohorts(frame.db, frame.user))
-    except CoachError:  # The database failed: the pages say so; the menu goes without it.
-        return False
-
-
-def _reviews_anything(frame: Frame) -> bool:
-    try:
-        return reviews.reviews_anything(frame.db, frame.user)
-    except CoachError:  # The database failed: the pages say so; the menu goes without it.
+        return bool(question())
+    except CoachError:
         return False
 
 
@@ -55,7 +45,7 @@ def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:
     with learners, the agreement page for deployment admins. None for everyone else (the
     no-login learner)."""
     pages: list[st.Page] = []
-    if _reviews_anything(frame):
+    if _database_says(lambda: reviews.reviews_anything(frame.db, frame.user)):
         pages += [
             st.Page(REVIEW_QUEUE_PAGE, title="Review queue", icon=":material/inbox:"),
             st.Page(REVIEW_PAGE, title="Review an answer", icon=":material/rate_review:"),
