@@ -90,14 +90,23 @@ def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
 
     at.text_input(key="link_review_name").input("<b>Mo</b>")
     at.text_area(key="link_review_overall").input("Start from <i>the agents</i>.")
-    at.text_input(key="link_review_quote_0").input("basically everyone")
-    at.text_input(key="link_review_comment_0").input("Who exactly?")
+    _add_comment(at, "link_review", quote="basically everyone", body="Who exactly?")
+    assert "link_review_save" not in [b.key for b in at.button]  # no draft without an account
     at.button(key="link_review_submit").click().run()
     assert_clean(at)
     assert "Thank you" in texts(at.success)
     (review,) = _stored(shared, attempt_id)
     assert (review.source, review.reviewer_name) == ("link", "<b>Mo</b>")
     assert review.overall_comment == "Start from <i>the agents</i>."
+    assert [(c.quote, c.body) for c in review.comments] == [("basically everyone", "Who exactly?")]
+    assert review.decisions == []  # flags left "Not reviewed" are no decision
+
+
+def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:
+    at.text_input(key=f"{key}_comment_quote").input(quote)
+    at.text_area(key=f"{key}_comment_body").input(body)
+    at.button(key=f"{key}_comment_add").click().run()
+    assert_clean(at)
 
 
 def test_a_bad_review_through_a_link_says_why_and_stores_nothing(
@@ -105,12 +114,16 @@ def test_a_bad_review_through_a_link_says_why_and_stores_nothing(
 ) -> None:
     attempt_id = _attempt(shared, _ada(shared), prompt)
     at = _open_link(review_links.create_link(shared, _ada(shared), attempt_id).token)
+    _add_comment(at, "link_review", quote="words the answer lacks", body="?")
+    assert "not in the answer" in texts(at.error)
+    at.button(key="link_review_submit").click().run()  # no name
+    assert_clean(at)
+    assert "Give your name" in texts(at.error)
     at.text_input(key="link_review_name").input("Mo")
-    at.text_input(key="link_review_quote_0").input("words the answer lacks")
-    at.text_input(key="link_review_comment_0").input("?")
+    at.radio(key="link_review_flag_0").set_value("reject")  # and no reason
     at.button(key="link_review_submit").click().run()
     assert_clean(at)
-    assert "not in the answer" in texts(at.error)
+    assert "a reason is required" in texts(at.error)
     assert _stored(shared, attempt_id) == []
 
 
@@ -203,10 +216,10 @@ def test_the_review_file_round_trip(
         assert_clean(mentor)
         assert "basically everyone" in html_with(mentor, "coach-answer")
         mentor.text_input(key="review_file_1_name").input("Mo <script>")
-        mentor.text_input(key="review_file_1_quote_0").input("basically everyone")
-        mentor.text_input(key="review_file_1_comment_0").input("Which users?")
-        mentor.radio(key="review_file_1_flag_1").set_value("Reject")
-        mentor.text_input(key="review_file_1_flag_reason_1").input("It is fine here.")
+        _add_comment(mentor, "review_file_1", quote="basically everyone", body="Which users?")
+        assert "review_file_1_save" not in [b.key for b in mentor.button]
+        mentor.radio(key="review_file_1_flag_0").set_value("reject")
+        mentor.text_input(key="review_file_1_flag_reason_0").input("It is fine here.")
         mentor.button(key="review_file_1_submit").click().run()
         assert_clean(mentor)
         assert "Review of attempt 1 kept" in texts(mentor.success)

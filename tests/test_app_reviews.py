@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from coach.db.database import Database, open_database
 from coach.db.models import Review
-from coach.services import admin, reviews
+from coach.services import admin, review_stats, reviews
 from coach.services.review_content import flag_place
 from coach.settings import load_settings
 from question_bank import Bank
@@ -163,6 +163,33 @@ def test_a_mentor_reviews_with_span_comments_and_flag_decisions(
     assert shown.elements["tech"] is True  # the engine's reading, left as it was
 
 
+def test_flags_the_mentor_leaves_undecided_are_stored_as_no_decision(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    flags = reviews.open_review(deployment, people.mo, attempt_id).subject.target.flags
+    assert len(flags) > 1
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    key = f"review_{attempt_id}"
+    assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
+        "undecided"
+    ] * len(flags)
+    at.radio(key=f"{key}_flag_1").set_value("accept").run()
+    at.button(key=f"{key}_save").click().run()
+    assert_clean(at)
+    # The draft comes back as it was left: one flag agreed, the others still undecided.
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
+        "accept" if n == 1 else "undecided" for n in range(len(flags))
+    ]
+    at.button(key=f"{key}_submit").click().run()
+    assert_clean(at)
+    (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
+    assert [(d.flag_id, d.decision) for d in shown.decisions] == [(flags[1].id, "accept")]
+    stats = review_stats.agreement(deployment, SHELL)
+    assert [(f.flag_id, f.accepted, f.rejected) for f in stats.flags] == [(flags[1].id, 1, 0)]
+
+
 def test_a_not_scored_attempt_and_someone_elses_show_a_message(
     deployment: Database, people: Cohorts, bank: Bank
 ) -> None:
@@ -184,7 +211,7 @@ def _stored(db: Database) -> list[str]:
 
 def _reviewed(db: Database, people: Cohorts, attempt_id: int) -> None:
     subject = reviews.open_review(db, people.mo, attempt_id).subject
-    first = subject.flags[0]
+    first = subject.target.flags[0]
     reviews.save_review(
         db,
         people.mo,

@@ -1,9 +1,11 @@
-"""The mentor's review form (a signed-in mentor of the learner's cohort), from a review subject.
+"""The review form, from a review target: a mentor's page, a review link and a review file
+all draw this one.
 
-Unlike :mod:`coach.ui.review_form` (review links and files: one ``st.form``, quotes only),
-it keeps a draft, adds comments one at a time (each checked and highlighted as it is added),
-lets the mentor select words as well as quote them, and starts the element verdicts from the
-engine's reading.
+It keeps a draft (where the caller can store one), adds comments one at a time (each checked
+and highlighted as it is added), lets the reviewer select words as well as quote them, and
+starts the element verdicts from the engine's reading. Each engine flag starts undecided: only
+flags the reviewer agreed or disagreed with are returned, so agreement statistics never count
+a flag nobody looked at.
 
 It only collects what the reviewer says and returns it as the dict
 :func:`coach.services.review_content.parse_review` reads; the caller stores it through a
@@ -13,14 +15,15 @@ shown highlighted in the answer before it is stored. Every widget key starts wit
 two forms (two attempts) never share state.
 
 Stable widget keys (``{key}`` is the caller's prefix, e.g. ``review_12``):
-``{key}_overall``; a new comment: ``{key}_comment_mode`` (Quote / Select / Whole answer),
-``{key}_comment_quote``, ``{key}_comment_words``, ``{key}_comment_body``, button
-``{key}_comment_add``, then ``{key}_comment_remove_{n}``; per engine flag ``n`` (0-based, as
-listed): ``{key}_flag_{n}`` (Agree / Disagree) and ``{key}_flag_reason_{n}``; a missed flag:
+``{key}_name`` (only with ``ask_name``); ``{key}_overall``; a new comment:
+``{key}_comment_mode`` (Quote / Select / Whole answer), ``{key}_comment_quote``,
+``{key}_comment_words``, ``{key}_comment_body``, button ``{key}_comment_add``, then
+``{key}_comment_remove_{n}``; per engine flag ``n`` (0-based, as listed): ``{key}_flag_{n}``
+(Not reviewed / Agree / Disagree) and ``{key}_flag_reason_{n}``; a missed flag:
 ``{key}_missed_flag``, ``{key}_missed_reason``, button ``{key}_missed_add``, then
 ``{key}_missed_remove_{n}``; per label: ``{key}_element_{label}``; the score:
 ``{key}_override_on``, ``{key}_override``, ``{key}_override_reason``; buttons ``{key}_save``
-("Save draft") and ``{key}_submit`` ("Submit review").
+("Save draft", only with ``allow_draft``) and ``{key}_submit`` ("Submit review").
 """
 
 from __future__ import annotations
@@ -32,14 +35,21 @@ from typing import Any
 import streamlit as st
 
 from coach.errors import ReviewInputError
-from coach.services.review_content import ReviewInput, anchored, flag_place, parse_review
-from coach.services.reviews import ReviewSubject
+from coach.services.review_content import (
+    MAX_NAME_CHARS,
+    ReviewInput,
+    ReviewTarget,
+    anchored,
+    flag_place,
+    parse_review,
+)
 from coach.ui.highlight import highlight_html, marks_from_comments
 from coach.ui.labels import element_label
 from coach.ui.widgets import md_escape, rule_text
 from scoring.labels import LABELS
 
-DECISIONS: dict[str, str] = {"accept": "Agree", "reject": "Disagree"}
+UNDECIDED = "undecided"  # a flag the reviewer has not judged: never stored as a decision
+DECISIONS: dict[str, str] = {UNDECIDED: "Not reviewed", "accept": "Agree", "reject": "Disagree"}
 COMMENT_MODES: dict[str, str] = {
     "quote": "Quote the words",
     "select": "Select words",
@@ -54,25 +64,35 @@ _WORD = re.compile(r"\S+")
 
 @dataclass(frozen=True, slots=True)
 class ReviewFormResult:
-    """What the reviewer asked for: save ``data`` as a draft, or submit it."""
+    """What the reviewer asked for: save ``data`` as a draft, or submit it; with the name they
+    gave (only when the form asked for one)."""
 
     data: dict[str, Any]
     submit: bool
+    reviewer_name: str | None = None
 
 
 def mentor_review_form(
-    subject: ReviewSubject,
+    target: ReviewTarget,
     *,
     key: str,
     draft: ReviewInput | None = None,
     allow_draft: bool = True,
+    ask_name: bool = False,
+    name: str = "",
 ) -> ReviewFormResult | None:
-    """Draw the review form for ``subject`` (seeded from ``draft``); return the data when a
-    button was pressed, else None. ``allow_draft`` False hides "Save draft"."""
-    _seed(subject, key, draft)
-    answer = subject.attempt.answer
+    """Draw the review form for ``target`` (seeded from ``draft``); return the data when a
+    button was pressed, else None. ``allow_draft`` False hides "Save draft" (for callers that
+    cannot keep one); ``ask_name`` starts with the reviewer's name, prefilled with ``name``."""
+    _seed(target, key, draft)
+    answer = target.answer
     state = st.session_state
 
+    if ask_name:
+        state.setdefault(f"{key}_name", name)
+        st.text_input(
+            "Your name (shown to the learner)", key=f"{key}_name", max_chars=MAX_NAME_CHARS
+        )
     st.text_area(
         "Comment on the whole answer",
         key=f"{key}_overall",
@@ -80,10 +100,10 @@ def mentor_review_form(
         placeholder="What works, what to change first.",
     )
     _comments(answer, key)
-    _flag_decisions(subject, key)
-    _missed_flags(subject, key)
+    _flag_decisions(target, key)
+    _missed_flags(target, key)
     _elements(key)
-    _override(subject, key)
+    _override(target, key)
 
     left, right, _ = st.columns([1, 1, 3])
     saved = allow_draft and left.button("Save draft", key=f"{key}_save", icon=":material/save:")
@@ -101,7 +121,8 @@ def mentor_review_form(
             "span_end": flag_place(flag)[1],
             "reason": state[f"{key}_flag_reason_{n}"],
         }
-        for n, flag in enumerate(subject.flags)
+        for n, flag in enumerate(target.flags)
+        if state[f"{key}_flag_{n}"] != UNDECIDED
     ]
     data = {
         "overall_comment": state[f"{key}_overall"],
@@ -111,13 +132,17 @@ def mentor_review_form(
         "score_override": int(state.get(f"{key}_override", 0)) if on else None,
         "override_reason": state.get(f"{key}_override_reason", "") if on else "",
     }
-    return ReviewFormResult(data=data, submit=bool(submitted))
+    return ReviewFormResult(
+        data=data,
+        submit=bool(submitted),
+        reviewer_name=str(state[f"{key}_name"]) if ask_name else None,
+    )
 
 
 # --- parts ---------------------------------------------------------------------------------
 
 
-def _seed(subject: ReviewSubject, key: str, draft: ReviewInput | None) -> None:
+def _seed(target: ReviewTarget, key: str, draft: ReviewInput | None) -> None:
     """Give each widget its first value, the draft's or else the engine's reading; again after
     Streamlit dropped it (a widget not drawn on a run loses its state)."""
     state = st.session_state
@@ -130,15 +155,15 @@ def _seed(subject: ReviewSubject, key: str, draft: ReviewInput | None) -> None:
     put("overall", draft.overall_comment if draft else "")
     put("_comments", [c.model_dump() for c in draft.comments] if draft else [])
     put("_missed", [d.model_dump() for d in decided.values() if d.decision == "add"])
-    for n, flag in enumerate(subject.flags):
+    for n, flag in enumerate(target.flags):
         mine = decided.get((flag.id, flag_place(flag)[0]))
-        put(f"flag_{n}", mine.decision if mine and mine.decision != "add" else "accept")
+        put(f"flag_{n}", mine.decision if mine and mine.decision != "add" else UNDECIDED)
         put(f"flag_reason_{n}", mine.reason if mine else "")
     verdicts = draft.elements if draft else {}
     for label in LABELS:
-        put(f"element_{label}", verdicts.get(label, subject.engine_labels.get(label, False)))
+        put(f"element_{label}", verdicts.get(label, target.engine_labels.get(label, False)))
     override = draft.score_override if draft else None
-    report = subject.attempt.report
+    report = target.report
     put("override_on", override is not None)
     put("override", override if override is not None else (report.overall if report else 50))
     put("override_reason", draft.override_reason if draft else "")
@@ -247,11 +272,13 @@ def _comments(answer: str, key: str) -> None:
             st.error(problem)
 
 
-def _flag_decisions(subject: ReviewSubject, key: str) -> None:
+def _flag_decisions(target: ReviewTarget, key: str) -> None:
     st.markdown("**The coach's red flags**")
-    if not subject.flags:
+    if not target.flags:
         st.caption("The coach raised no red flag on this answer.")
-    for n, flag in enumerate(subject.flags):
+    else:
+        st.caption("Only the flags you agree or disagree with count in the coach's agreement.")
+    for n, flag in enumerate(target.flags):
         title, _ = rule_text(flag.id)
         # The evidence tells apart two flags of one rule (e.g. two vague metrics).
         quoted = flag.evidence.strip()
@@ -287,7 +314,7 @@ def _add_missed(key: str) -> None:
     state.pop(f"{key}__missed_error", None)
 
 
-def _missed_flags(subject: ReviewSubject, key: str) -> None:
+def _missed_flags(target: ReviewTarget, key: str) -> None:
     state = st.session_state
     st.markdown("**Red flags the coach missed**")
     for index, item in enumerate(state[f"{key}__missed"]):
@@ -303,7 +330,7 @@ def _missed_flags(subject: ReviewSubject, key: str) -> None:
     row = st.columns([2, 3, 1], vertical_alignment="bottom")
     row[0].selectbox(
         "Flag",
-        subject.known_flags,
+        target.known_flags,
         format_func=lambda flag_id: f"{rule_text(flag_id)[0]} ({flag_id})",
         key=f"{key}_missed_flag",
     )
@@ -322,8 +349,8 @@ def _elements(key: str) -> None:
         )
 
 
-def _override(subject: ReviewSubject, key: str) -> None:
-    report = subject.attempt.report
+def _override(target: ReviewTarget, key: str) -> None:
+    report = target.report
     coach_score = f" (the coach: {report.overall}/100)" if report else ""
     if st.checkbox(f"Override the score{coach_score}", key=f"{key}_override_on"):
         row = st.columns([1, 3])

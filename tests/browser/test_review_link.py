@@ -77,8 +77,12 @@ def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
         expect(mentor.locator(".coach-answer mark").first).to_be_visible()  # evidence marked
         expect(mentor.get_by_test_id("stSidebarNav")).to_have_count(0)  # nothing else to open
         mentor.get_by_label("Your name (shown to the learner)").fill("Mo <b>Mentor</b>")
-        mentor.get_by_label("Quoted words 1").fill("basically everyone")
-        mentor.get_by_label("Comment 1").fill("Which users exactly?")
+        mentor.get_by_label("Quoted words (exactly as in the answer)").fill("basically everyone")
+        mentor.get_by_label("Comment", exact=True).fill("Which users exactly?")
+        mentor.get_by_role("button", name="Add comment").click()
+        # The added comment is highlighted in the answer before anything is sent.
+        expect(mentor.locator("mark.flag-comment")).to_have_text("basically everyone")
+        expect(mentor.get_by_role("button", name="Save draft")).to_have_count(0)
         snap(mentor, "review-link-form")
         mentor.get_by_role("button", name="Submit review").click()
         expect(mentor.get_by_text("Thank you: your review was sent")).to_be_visible()
