@@ -17,6 +17,7 @@ from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.conftest import WEAK_ANSWER
+from tests.review_support import answer
 from tests.test_app_support import (
     APP,
     FEEDBACK,
@@ -51,18 +52,6 @@ def _ada(db: Database) -> UserContext:
     ).user
 
 
-def _attempt(db: Database, user: UserContext, prompt: Prompt) -> int:
-    return attempts.submit_answer(
-        db,
-        user,
-        prompt=prompt,
-        answer=WEAK_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-    ).id
-
-
 def _open_link(token: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.query_params["review"] = token
@@ -79,7 +68,7 @@ def _stored(db: Database, attempt_id: int) -> list:
 def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     token = review_links.create_link(shared, _ada(shared), attempt_id).token
     at = _open_link(token)
     assert current_page(at) == "Review an answer"
@@ -112,7 +101,7 @@ def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:
 def test_a_bad_review_through_a_link_says_why_and_stores_nothing(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     at = _open_link(review_links.create_link(shared, _ada(shared), attempt_id).token)
     _add_comment(at, "link_review", quote="words the answer lacks", body="?")
     assert "not in the answer" in texts(at.error)
@@ -139,7 +128,7 @@ def test_an_unusable_link_shows_a_plain_message_and_nothing_of_the_attempt(
     shared: Database, prompt: Prompt, case: str, message: str
 ) -> None:
     ada = _ada(shared)
-    attempt_id = _attempt(shared, ada, prompt)
+    attempt_id = answer(shared, ada, prompt)
     long_ago = datetime.now(UTC) - timedelta(days=40)
     created = review_links.create_link(
         shared, ada, attempt_id, now=long_ago if case == "expired" else None
@@ -155,7 +144,7 @@ def test_an_unusable_link_shows_a_plain_message_and_nothing_of_the_attempt(
 def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     at = new_app()
     at.text_input(key="sign_in_email").input("ada@example.com")
     at.text_input(key="sign_in_password").input(PASSWORD)
@@ -182,7 +171,7 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
 def test_the_local_app_offers_a_review_file_instead_of_a_link(prompt: Prompt) -> None:
     db = open_database(load_settings())
     try:
-        attempt_id = _attempt(db, local_learner(db), prompt)
+        attempt_id = answer(db, local_learner(db), prompt)
     finally:
         db.close()
     at = new_app()
@@ -205,7 +194,7 @@ def test_the_review_file_round_trip(
     learner_db = open_database(load_settings(environ={"COACH_DATA_DIR": str(learner_dir)}))
     try:
         learner = local_learner(learner_db)
-        attempt_id = _attempt(learner_db, learner, prompt)
+        attempt_id = answer(learner_db, learner, prompt)
         request = review_files.request_file(learner_db, learner, [attempt_id])
 
         monkeypatch.setenv("COACH_DATA_DIR", str(mentor_dir))
@@ -267,7 +256,7 @@ def test_a_damaged_file_on_either_side_gets_a_clear_message_and_changes_nothing(
     db = open_database(load_settings())
     try:
         me = local_learner(db)
-        request = review_files.request_file(db, me, [_attempt(db, me, prompt)])
+        request = review_files.request_file(db, me, [answer(db, me, prompt)])
     finally:
         db.close()
     at = goto(new_app(), REVIEW_FILE)

@@ -190,6 +190,29 @@ def test_flags_the_mentor_leaves_undecided_are_stored_as_no_decision(
     assert [(f.flag_id, f.accepted, f.rejected) for f in stats.flags] == [(flags[1].id, 1, 0)]
 
 
+def test_added_comments_and_missed_flags_can_be_removed(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    key = f"review_{attempt_id}"
+    for body in ("First.", "Second."):
+        at.radio(key=f"{key}_comment_mode").set_value("whole").run()
+        at.text_area(key=f"{key}_comment_body").input(body)
+        at.button(key=f"{key}_comment_add").click().run()
+    at.selectbox(key=f"{key}_missed_flag").set_value("no-risks")
+    at.text_input(key=f"{key}_missed_reason").input("No risk is named.")
+    at.button(key=f"{key}_missed_add").click().run()
+    assert_clean(at)
+    assert [c["body"] for c in at.session_state[f"{key}__comments"]] == ["First.", "Second."]
+    at.button(key=f"{key}_comment_remove_0").click().run()
+    at.button(key=f"{key}_missed_remove_0").click().run()
+    assert_clean(at)
+    assert [c["body"] for c in at.session_state[f"{key}__comments"]] == ["Second."]
+    assert at.session_state[f"{key}__missed"] == []
+    assert "No risk is named." not in texts(at.markdown)
+
+
 def test_a_not_scored_attempt_and_someone_elses_show_a_message(
     deployment: Database, people: Cohorts, bank: Bank
 ) -> None:

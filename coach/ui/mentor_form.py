@@ -209,6 +209,14 @@ def _remove(list_key: str, index: int) -> None:
     st.session_state[list_key] = items
 
 
+def _removable(markdown: str, *, list_key: str, index: int, button_key: str) -> None:
+    """Item ``index`` of the list at ``list_key``, shown as (escaped) ``markdown``, with a
+    Remove button."""
+    row = st.columns([6, 1], vertical_alignment="center")
+    row[0].markdown(markdown)
+    row[1].button("Remove", key=button_key, on_click=_remove, args=(list_key, index))
+
+
 def _comments(answer: str, key: str) -> None:
     state = st.session_state
     comments: list[dict[str, Any]] = state[f"{key}__comments"]
@@ -222,18 +230,16 @@ def _comments(answer: str, key: str) -> None:
         st.html(highlight_html(answer, marks_from_comments(spans, len(answer))))
     number = 0
     for index, comment in enumerate(comments):
-        row = st.columns([6, 1], vertical_alignment="center")
         if comment.get("span_start") is not None:
             number += 1
             where = f"{number}. On “{md_escape(comment['quote'])}”"
         else:
             where = "On the whole answer"
-        row[0].markdown(f"{where}: {md_escape(comment['body'])}")
-        row[1].button(
-            "Remove",
-            key=f"{key}_comment_remove_{index}",
-            on_click=_remove,
-            args=(f"{key}__comments", index),
+        _removable(
+            f"{where}: {md_escape(comment['body'])}",
+            list_key=f"{key}__comments",
+            index=index,
+            button_key=f"{key}_comment_remove_{index}",
         )
     with st.container(border=True):
         mode = st.radio(
@@ -318,14 +324,12 @@ def _missed_flags(target: ReviewTarget, key: str) -> None:
     state = st.session_state
     st.markdown("**Red flags the coach missed**")
     for index, item in enumerate(state[f"{key}__missed"]):
-        row = st.columns([6, 1], vertical_alignment="center")
         title, _ = rule_text(item["flag_id"])
-        row[0].markdown(f"{md_escape(title)}: {md_escape(item['reason'])}")
-        row[1].button(
-            "Remove",
-            key=f"{key}_missed_remove_{index}",
-            on_click=_remove,
-            args=(f"{key}__missed", index),
+        _removable(
+            f"{md_escape(title)}: {md_escape(item['reason'])}",
+            list_key=f"{key}__missed",
+            index=index,
+            button_key=f"{key}_missed_remove_{index}",
         )
     row = st.columns([2, 3, 1], vertical_alignment="bottom")
     row[0].selectbox(

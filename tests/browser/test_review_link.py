@@ -4,19 +4,18 @@ revokes it, and opening it again shows only the plain message."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from coach.db import review_queries
 from coach.db.database import open_database
-from coach.services import accounts, attempts
+from coach.services import accounts
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.browser.server import running_app
 from tests.browser.support import DESKTOP, TIMEOUT_MS, require_chromium, snap, wait_idle
-from tests.conftest import WEAK_ANSWER
+from tests.review_support import answer
 
 require_chromium()
 
@@ -32,15 +31,7 @@ def _seed(data: Path, prompt: Prompt) -> int:
     db = open_database(load_settings(environ={"COACH_DATA_DIR": str(data)}))
     try:
         ada = accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
-        return attempts.submit_answer(
-            db,
-            ada,
-            prompt=prompt,
-            answer=WEAK_ANSWER,
-            mode="practice",
-            level="pm",
-            started_at=datetime.now(UTC),
-        ).id
+        return answer(db, ada, prompt)
     finally:
         db.close()
 
