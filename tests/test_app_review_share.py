@@ -4,7 +4,6 @@ Feedback, and the offline review file from request to the mentor's page to the i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.conftest import WEAK_ANSWER
-from tests.review_support import answer
+from tests.review_support import PASSWORD, answer
 from tests.test_app_support import (
     APP,
     FEEDBACK,
@@ -31,19 +30,17 @@ from tests.test_app_support import (
     texts,
 )
 
-PASSWORD = "correct horse battery"
 REVIEW_FILE = "coach/pages/review_file.py"
 SESSION_KEY = "_review_file_session"
 
 
 @pytest.fixture
-def shared(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """A password deployment with Ada and one scored attempt of hers."""
-    monkeypatch.setenv("COACH_AUTH", "password")
-    db = open_database(load_settings())
-    accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
-    yield db
-    db.close()
+def shared(password_deployment: Database) -> Database:
+    """A password deployment with Ada."""
+    accounts.register(
+        password_deployment, email="ada@example.com", password=PASSWORD, display_name="Ada"
+    )
+    return password_deployment
 
 
 def _ada(db: Database) -> UserContext:

@@ -4,17 +4,13 @@ Highlighting and layout in a real browser are left to the Chromium walk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from coach.db.database import Database, open_database
+from coach.db.database import Database
 from coach.db.models import Review
 from coach.services import admin, review_stats, reviews
 from coach.services.review_content import flag_place
-from coach.settings import load_settings
 from question_bank import Bank
 from tests.review_support import (
     PASSWORD,
@@ -44,11 +40,8 @@ QUOTE = "fine-tune a large language model"
 
 
 @pytest.fixture
-def deployment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("COACH_AUTH", "password")
-    db = open_database(load_settings())
-    yield db
-    db.close()
+def deployment(password_deployment: Database) -> Database:
+    return password_deployment
 
 
 @pytest.fixture
