@@ -12,6 +12,7 @@ from coach.db.models import Review
 from coach.services import admin, review_stats, reviews
 from coach.services.review_content import flag_place
 from question_bank import Bank
+from scoring.labels import LABELS
 from tests.review_support import (
     PASSWORD,
     SHELL,
@@ -143,6 +144,7 @@ def test_a_mentor_reviews_with_span_comments_and_flag_decisions(
     assert "a reason is required" in texts(at.error)
     assert _stored(deployment) == []
     at.text_input(key=f"{key}_flag_reason_0").input("The answer says who it is for.")
+    at.radio(key=f"{key}_element_tech").set_value("missing")
     at.button(key=f"{key}_save").click().run()
     assert_clean(at)
     assert _stored(deployment) == ["draft"]
@@ -153,10 +155,10 @@ def test_a_mentor_reviews_with_span_comments_and_flag_decisions(
     (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
     assert [c.quote for c in shown.comments] == [QUOTE, WEAK_ANSWER.split(" ", 2)[0] + " would"]
     assert shown.decisions[0].decision == "reject"
-    assert shown.elements["tech"] is True  # the engine's reading, left as it was
+    assert shown.elements == {"tech": False}  # the one element judged; the others are not
 
 
-def test_flags_the_mentor_leaves_undecided_are_stored_as_no_decision(
+def test_flags_and_elements_the_mentor_leaves_undecided_are_stored_as_nothing(
     deployment: Database, people: Cohorts, bank: Bank
 ) -> None:
     attempt_id = answer(deployment, people.ann, bank.prompts[0])
@@ -167,20 +169,29 @@ def test_flags_the_mentor_leaves_undecided_are_stored_as_no_decision(
     assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
         "undecided"
     ] * len(flags)
+    assert {at.radio(key=f"{key}_element_{label}").value for label in LABELS} == {"undecided"}
     at.radio(key=f"{key}_flag_1").set_value("accept").run()
+    at.radio(key=f"{key}_element_who").set_value("present").run()
     at.button(key=f"{key}_save").click().run()
     assert_clean(at)
-    # The draft comes back as it was left: one flag agreed, the others still undecided.
+    # The draft comes back as it was left: one flag agreed, one element judged, the rest not.
     at = open_review_of(signed_in("mo@example.com"), attempt_id)
     assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
         "accept" if n == 1 else "undecided" for n in range(len(flags))
     ]
+    assert {
+        label: at.radio(key=f"{key}_element_{label}").value
+        for label in LABELS
+        if at.radio(key=f"{key}_element_{label}").value != "undecided"
+    } == {"who": "present"}
     at.button(key=f"{key}_submit").click().run()
     assert_clean(at)
     (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
     assert [(d.flag_id, d.decision) for d in shown.decisions] == [(flags[1].id, "accept")]
+    assert shown.elements == {"who": True}  # the others were left "Not judged"
     stats = review_stats.agreement(deployment, SHELL)
     assert [(f.flag_id, f.accepted, f.rejected) for f in stats.flags] == [(flags[1].id, 1, 0)]
+    assert {e.element: e.n for e in stats.elements if e.n} == {"who": 1}
 
 
 def test_added_comments_and_missed_flags_can_be_removed(

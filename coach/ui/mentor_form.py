@@ -2,10 +2,10 @@
 all draw this one.
 
 It keeps a draft (where the caller can store one), adds comments one at a time (each checked
-and highlighted as it is added), lets the reviewer select words as well as quote them, and
-starts the element verdicts from the engine's reading. Each engine flag starts undecided: only
-flags the reviewer agreed or disagreed with are returned, so agreement statistics never count
-a flag nobody looked at.
+and highlighted as it is added) and lets the reviewer select words as well as quote them.
+Each engine flag and each element starts undecided (the engine's reading of an element is
+shown beside it): only what the reviewer decided is returned, so agreement statistics never
+count a flag or an element nobody looked at.
 
 It only collects what the reviewer says and returns it as the dict
 :func:`coach.services.review_content.parse_review` reads; the caller stores it through a
@@ -21,7 +21,8 @@ Stable widget keys (``{key}`` is the caller's prefix, e.g. ``review_12``):
 ``{key}_comment_remove_{n}``; per engine flag ``n`` (0-based, as listed): ``{key}_flag_{n}``
 (Not reviewed / Agree / Disagree) and ``{key}_flag_reason_{n}``; a missed flag:
 ``{key}_missed_flag``, ``{key}_missed_reason``, button ``{key}_missed_add``, then
-``{key}_missed_remove_{n}``; per label: ``{key}_element_{label}``; the score:
+``{key}_missed_remove_{n}``; per label: ``{key}_element_{label}`` (Not judged / Present /
+Missing); the score:
 ``{key}_override_on``, ``{key}_override``, ``{key}_override_reason``; buttons ``{key}_save``
 ("Save draft", only with ``allow_draft``) and ``{key}_submit`` ("Submit review").
 """
@@ -55,6 +56,7 @@ COMMENT_MODES: dict[str, str] = {
     "select": "Select words",
     "whole": "Whole answer",
 }
+VERDICTS: dict[str, str] = {UNDECIDED: "Not judged", "present": "Present", "missing": "Missing"}
 LABEL_TITLES: dict[str, str] = {
     "solution_first": "Solution before the problem",
     "tech_before_framing": "Technology before the framing",
@@ -102,7 +104,7 @@ def mentor_review_form(
     _comments(answer, key)
     _flag_decisions(target, key)
     _missed_flags(target, key)
-    _elements(key)
+    _elements(target, key)
     _override(target, key)
 
     left, right, _ = st.columns([1, 1, 3])
@@ -128,7 +130,11 @@ def mentor_review_form(
         "overall_comment": state[f"{key}_overall"],
         "comments": list(state[f"{key}__comments"]),
         "decisions": decisions + list(state[f"{key}__missed"]),
-        "elements": {label: bool(state[f"{key}_element_{label}"]) for label in LABELS},
+        "elements": {
+            label: state[f"{key}_element_{label}"] == "present"
+            for label in LABELS
+            if state[f"{key}_element_{label}"] != UNDECIDED
+        },
         "score_override": int(state.get(f"{key}_override", 0)) if on else None,
         "override_reason": state.get(f"{key}_override_reason", "") if on else "",
     }
@@ -161,7 +167,8 @@ def _seed(target: ReviewTarget, key: str, draft: ReviewInput | None) -> None:
         put(f"flag_reason_{n}", mine.reason if mine else "")
     verdicts = draft.elements if draft else {}
     for label in LABELS:
-        put(f"element_{label}", verdicts.get(label, target.engine_labels.get(label, False)))
+        verdict = verdicts.get(label)
+        put(f"element_{label}", UNDECIDED if verdict is None else _present(verdict))
     override = draft.score_override if draft else None
     report = target.report
     put("override_on", override is not None)
@@ -344,12 +351,22 @@ def _missed_flags(target: ReviewTarget, key: str) -> None:
         st.error(problem)
 
 
-def _elements(key: str) -> None:
-    st.markdown("**What the answer contains** (the coach's reading, as a start)")
+def _present(present: bool) -> str:
+    return "present" if present else "missing"
+
+
+def _elements(target: ReviewTarget, key: str) -> None:
+    st.markdown("**What the answer contains**")
+    st.caption("Only the elements you judge count in the coach's agreement.")
     columns = st.columns(4)
     for index, label in enumerate(LABELS):
-        columns[index % 4].toggle(
-            LABEL_TITLES.get(label, element_label(label)), key=f"{key}_element_{label}"
+        said = target.engine_labels.get(label)
+        columns[index % 4].radio(
+            LABEL_TITLES.get(label, element_label(label)),
+            list(VERDICTS),
+            format_func=VERDICTS.__getitem__,
+            key=f"{key}_element_{label}",
+            help=None if said is None else f"The coach: {VERDICTS[_present(said)].lower()}.",
         )
 
 
