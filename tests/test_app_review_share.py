@@ -86,6 +86,12 @@ def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
     assert review.overall_comment == "Start from <i>the agents</i>."
     assert [(c.quote, c.body) for c in review.comments] == [("basically everyone", "Who exactly?")]
     assert review.decisions == []  # flags left "Not reviewed" are no decision
+    # Another review starts from an empty form, with the name kept.
+    at.button(key="review_link_again").click().run()
+    assert_clean(at)
+    assert at.text_area(key="link_review_overall").value == ""
+    assert at.text_input(key="link_review_name").value == "<b>Mo</b>"
+    assert "Who exactly?" not in texts(at.markdown)
 
 
 def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:

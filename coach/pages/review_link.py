@@ -13,13 +13,14 @@ from coach.errors import ReviewInputError, ReviewLinkError
 from coach.services import review_links
 from coach.services.review_content import review_target
 from coach.ui.frame import current_setup
-from coach.ui.mentor_form import mentor_review_form
+from coach.ui.mentor_form import clear_review_form, mentor_review_form
 from coach.ui.review_share import attempt_for_review, review_caption
 from coach.ui.state import REVIEW_PARAM
 from coach.ui.widgets import md_escape
 
 DONE_KEY = "_review_link_done"  # the token this session has just reviewed through
 NAME_KEY = "_review_link_name"
+FORM_KEY = "link_review"
 
 setup = current_setup()
 state = st.session_state
@@ -39,6 +40,7 @@ if state.get(DONE_KEY) == token:
     st.success("Thank you: your review was sent to the learner.")
     if st.button("Write another review", key="review_link_again"):
         state.pop(DONE_KEY, None)
+        clear_review_form(FORM_KEY)
         st.rerun()
     st.stop()
 
@@ -57,7 +59,7 @@ attempt_for_review(
 st.subheader("Your review")
 result = mentor_review_form(
     review_target(view.answer, view.report),
-    key="link_review",
+    key=FORM_KEY,
     allow_draft=False,  # a visitor without an account has nowhere to keep a draft
     ask_name=True,
     name=state.get(NAME_KEY, ""),

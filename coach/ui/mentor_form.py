@@ -145,6 +145,13 @@ def mentor_review_form(
     )
 
 
+def clear_review_form(key: str) -> None:
+    """Forget what the form ``key`` holds, so it starts afresh (after a review was sent)."""
+    state = st.session_state
+    for name in [name for name in state if str(name).startswith(f"{key}_")]:
+        del state[name]
+
+
 # --- parts ---------------------------------------------------------------------------------
 
 
