@@ -51,7 +51,8 @@ DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
 
 
-def _median_ms(action: Callable[[], object], runs: int) -> float:
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    """The median of ``runs`` timings of ``action``, in milliseconds."""
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -76,7 +77,8 @@ def _one_core() -> Iterator[int]:
 
 
 @contextmanager
-def _postgres_database(server: str) -> Iterator[str]:
+def postgres_database(server: str) -> Iterator[str]:
+    """A throw-away database on ``server`` (a URL without a database): its URL, dropped after."""
     url = make_url(server)
     name = f"aipm_bench_{secrets.token_hex(5)}"
     admin = dict(
@@ -98,7 +100,8 @@ def _postgres_database(server: str) -> Iterator[str]:
             )
 
 
-def _open(url: str) -> Database:
+def open_url(url: str) -> Database:
+    """The app's database at ``url``, migrated to head."""
     return open_database(load_settings(environ={"COACH_DATABASE_URL": url}))
 
 
@@ -108,13 +111,13 @@ def _open(url: str) -> Database:
 def bench_sign_in(runs: int) -> None:
     accounts.HASHER = accounts.production_hasher()
     with tempfile.TemporaryDirectory() as folder:
-        db = _open(f"sqlite:///{folder}/bench.db")
+        db = open_url(f"sqlite:///{folder}/bench.db")
         try:
             accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
             stored = accounts.HASHER.hash(PASSWORD)
             with _one_core() as core:
-                verify_ms = _median_ms(lambda: accounts.HASHER.verify(stored, PASSWORD), runs)
-                sign_in_ms = _median_ms(
+                verify_ms = median_ms(lambda: accounts.HASHER.verify(stored, PASSWORD), runs)
+                sign_in_ms = median_ms(
                     lambda: accounts.sign_in(
                         db, email="ada@example.com", password=PASSWORD, lifetime=timedelta(days=1)
                     ),
@@ -145,7 +148,7 @@ def _seed_learners(db: Database, samples: list[Sample]) -> UserContext:
 
 
 def bench_scoped_list(url: str, label: str, samples: list[Sample], runs: int) -> None:
-    db = _open(url)
+    db = open_url(url)
     try:
         started = time.perf_counter()
         target = _seed_learners(db, samples)
@@ -158,8 +161,8 @@ def bench_scoped_list(url: str, label: str, samples: list[Sample], runs: int) ->
                 session.commit()
         listed = attempts.list_attempts(db, target)
         assert len(listed) == TARGET_ATTEMPTS
-        full_ms = _median_ms(lambda: attempts.list_attempts(db, target), runs)
-        page_ms = _median_ms(lambda: attempts.list_attempts(db, target, limit=50), runs)
+        full_ms = median_ms(lambda: attempts.list_attempts(db, target), runs)
+        page_ms = median_ms(lambda: attempts.list_attempts(db, target, limit=50), runs)
     finally:
         db.close()
     print(
@@ -176,7 +179,7 @@ def bench_scoped_list(url: str, label: str, samples: list[Sample], runs: int) ->
 
 
 def bench_concurrent_submitters(url: str) -> None:
-    db = _open(url)
+    db = open_url(url)
     prompts = load_bank().prompts
     users = [
         create_user(db, display_name=f"Submitter {n}", email=f"s{n}@example.com")
@@ -248,9 +251,9 @@ def main() -> None:
         bench_scoped_list(f"sqlite:///{folder}/bench.db", "SQLite", samples, args.runs)
     if args.skip_postgres:
         return
-    with _postgres_database(args.postgres) as url:
+    with postgres_database(args.postgres) as url:
         bench_scoped_list(url, "PostgreSQL", samples, args.runs)
-    with _postgres_database(args.postgres) as url:
+    with postgres_database(args.postgres) as url:
         bench_concurrent_submitters(url)
 
 

@@ -5,11 +5,12 @@
 Seeds one cohort of 300 learners x 60 scored attempts (18,000 attempts with their flag rows,
 bulk-inserted from reports the real engine produced), a mentor, four assignments, and 2,000
 submitted reviews by the mentor; then times each entry of ``MEASUREMENTS`` (median of R runs
-after one warm-up) and prints a table. Targets (issue 9): the dashboard's data < 1 s; the
-dashboard page's full render (AppTest, signed in as the mentor) < 1.5 s.
+after one warm-up) and prints one table. Targets (issue 9): the dashboard's data < 1 s; the
+dashboard page's full render (AppTest, signed in as the mentor) < 1.5 s; the mentor's review
+queue < 300 ms; opening a review < 200 ms (the actions of ``benchmarks.review_timings``).
 
 The seeding returns the ids a measurement needs (``Seeded``); a new measurement is one more
-``Measurement`` in the list (e.g. the mentor queue < 300 ms, opening a review < 200 ms).
+``Measurement`` in the list.
 
 PostgreSQL: a throw-away database is created on the server (default
 postgresql+psycopg://postgres@127.0.0.1:5432) and dropped afterwards.
@@ -32,8 +33,9 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.access import DEFAULT_SERVER, _open, _postgres_database
+from benchmarks.access import DEFAULT_SERVER, open_url, postgres_database
 from benchmarks.progress import Sample, sample_reports, seed
+from benchmarks.review_timings import ReviewActions, review_actions
 from coach.db.database import Database
 from coach.db.models import Attempt, CohortMember, Review
 from coach.services import accounts, assignments, cohort_dashboard, cohorts
@@ -93,7 +95,7 @@ class Result:
 
 def seed_cohort(url: str, samples: list[Sample]) -> Seeded:
     """Create the cohort, its mentor and learners with their attempts, assignments and reviews."""
-    db = _open(url)
+    db = open_url(url)
     shell = ShellOperator("benchmark")
     now = datetime.now(UTC)
     cohort_id = cohorts.create_cohort(db, shell, name="Benchmark cohort").cohort_id
@@ -222,9 +224,20 @@ def dashboard_page(seeded: Seeded) -> Callable[[], object]:
     return lambda: _check(at.run())
 
 
+def mentor_action(
+    pick: Callable[[ReviewActions], Callable[[], object]],
+) -> Callable[[Seeded], Callable[[], object]]:
+    """A measurement's ``prepare`` that times one of the seeded mentor's review actions."""
+    return lambda seeded: pick(review_actions(seeded.db, seeded.mentor))
+
+
 MEASUREMENTS: list[Measurement] = [
     Measurement("dashboard data (cohort_dashboard)", 1000, dashboard_data),
     Measurement("dashboard page, full render (AppTest)", 1500, dashboard_page),
+    Measurement("mentor queue (review_queue)", 300, mentor_action(lambda a: a.queue)),
+    Measurement("mentor queue, one flag", 300, mentor_action(lambda a: a.queue_by_flag)),
+    Measurement("open a review, oldest (open_review)", 200, mentor_action(lambda a: a.open_oldest)),
+    Measurement("open a review, newest", 200, mentor_action(lambda a: a.open_newest)),
 ]
 
 
@@ -284,7 +297,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results += run_backend("SQLite", f"sqlite:///{folder}/bench.db", samples, args.runs)
     if not args.skip_postgres:
-        with _postgres_database(args.postgres) as url:
+        with postgres_database(args.postgres) as url:
             results += run_backend("PostgreSQL", url, samples, args.runs)
     print_table(results, args.runs)
 

@@ -168,6 +168,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def password_deployment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The database of a shared deployment with password sign-in (the app in ``data_dir``
+    opens the same one), with no account yet."""
+    monkeypatch.setenv("COACH_AUTH", "password")
+    db = open_database(load_settings())
+    yield db
+    db.close()
+
+
+@pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return load_settings(environ={"COACH_DATA_DIR": str(data_dir)})
 

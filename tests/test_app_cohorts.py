@@ -5,16 +5,14 @@ sees what is due. The no-login mode has no cohort pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coach.db.database import Database, open_database
+from coach.db.database import Database
 from coach.services import accounts, assignments, attempts, cohorts
 from coach.services.admin import ShellOperator
 from coach.services.users import UserContext
-from coach.settings import load_settings
 from question_bank import Bank
 from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
 from tests.test_app_auth import PASSWORD, _everything_shown, _sign_in
@@ -36,10 +34,9 @@ T0 = datetime.now(UTC) - timedelta(days=3)
 
 
 @pytest.fixture
-def shared(data_dir: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def shared(password_deployment: Database) -> Database:
     """A password deployment with an admin, a mentor and two learners (one named in HTML)."""
-    monkeypatch.setenv("COACH_AUTH", "password")
-    db = open_database(load_settings())
+    db = password_deployment
     for email, name, role in (
         ("root@example.com", "Root", "admin"),
         ("mo@example.com", "Mo", "mentor"),
@@ -47,8 +44,7 @@ def shared(data_dir: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databa
         ("bea@example.com", "Bea", "learner"),
     ):
         accounts.register(db, email=email, password=PASSWORD, display_name=name, role=role)
-    yield db
-    db.close()
+    return db
 
 
 def signed_in(email: str) -> AppTest:

@@ -4,7 +4,6 @@ Feedback, and the offline review file from request to the mentor's page to the i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from coach.services.users import UserContext, local_learner
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.conftest import WEAK_ANSWER
+from tests.review_support import PASSWORD, answer
 from tests.test_app_support import (
     APP,
     FEEDBACK,
@@ -30,37 +30,23 @@ from tests.test_app_support import (
     texts,
 )
 
-PASSWORD = "correct horse battery"
 REVIEW_FILE = "coach/pages/review_file.py"
 SESSION_KEY = "_review_file_session"
 
 
 @pytest.fixture
-def shared(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """A password deployment with Ada and one scored attempt of hers."""
-    monkeypatch.setenv("COACH_AUTH", "password")
-    db = open_database(load_settings())
-    accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
-    yield db
-    db.close()
+def shared(password_deployment: Database) -> Database:
+    """A password deployment with Ada."""
+    accounts.register(
+        password_deployment, email="ada@example.com", password=PASSWORD, display_name="Ada"
+    )
+    return password_deployment
 
 
 def _ada(db: Database) -> UserContext:
     return accounts.sign_in(
         db, email="ada@example.com", password=PASSWORD, lifetime=timedelta(days=1)
     ).user
-
-
-def _attempt(db: Database, user: UserContext, prompt: Prompt) -> int:
-    return attempts.submit_answer(
-        db,
-        user,
-        prompt=prompt,
-        answer=WEAK_ANSWER,
-        mode="practice",
-        level="pm",
-        started_at=datetime.now(UTC),
-    ).id
 
 
 def _open_link(token: str) -> AppTest:
@@ -79,7 +65,7 @@ def _stored(db: Database, attempt_id: int) -> list:
 def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     token = review_links.create_link(shared, _ada(shared), attempt_id).token
     at = _open_link(token)
     assert current_page(at) == "Review an answer"
@@ -90,27 +76,46 @@ def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
 
     at.text_input(key="link_review_name").input("<b>Mo</b>")
     at.text_area(key="link_review_overall").input("Start from <i>the agents</i>.")
-    at.text_input(key="link_review_quote_0").input("basically everyone")
-    at.text_input(key="link_review_comment_0").input("Who exactly?")
+    _add_comment(at, "link_review", quote="basically everyone", body="Who exactly?")
+    assert "link_review_save" not in [b.key for b in at.button]  # no draft without an account
     at.button(key="link_review_submit").click().run()
     assert_clean(at)
     assert "Thank you" in texts(at.success)
     (review,) = _stored(shared, attempt_id)
     assert (review.source, review.reviewer_name) == ("link", "<b>Mo</b>")
     assert review.overall_comment == "Start from <i>the agents</i>."
+    assert [(c.quote, c.body) for c in review.comments] == [("basically everyone", "Who exactly?")]
+    assert review.decisions == []  # flags left "Not reviewed" are no decision
+    # Another review starts from an empty form, with the name kept.
+    at.button(key="review_link_again").click().run()
+    assert_clean(at)
+    assert at.text_area(key="link_review_overall").value == ""
+    assert at.text_input(key="link_review_name").value == "<b>Mo</b>"
+    assert "Who exactly?" not in texts(at.markdown)
+
+
+def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:
+    at.text_input(key=f"{key}_comment_quote").input(quote)
+    at.text_area(key=f"{key}_comment_body").input(body)
+    at.button(key=f"{key}_comment_add").click().run()
+    assert_clean(at)
 
 
 def test_a_bad_review_through_a_link_says_why_and_stores_nothing(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     at = _open_link(review_links.create_link(shared, _ada(shared), attempt_id).token)
+    _add_comment(at, "link_review", quote="words the answer lacks", body="?")
+    assert "not in the answer" in texts(at.error)
+    at.button(key="link_review_submit").click().run()  # no name
+    assert_clean(at)
+    assert "Give your name" in texts(at.error)
     at.text_input(key="link_review_name").input("Mo")
-    at.text_input(key="link_review_quote_0").input("words the answer lacks")
-    at.text_input(key="link_review_comment_0").input("?")
+    at.radio(key="link_review_flag_0").set_value("reject")  # and no reason
     at.button(key="link_review_submit").click().run()
     assert_clean(at)
-    assert "not in the answer" in texts(at.error)
+    assert "a reason is required" in texts(at.error)
     assert _stored(shared, attempt_id) == []
 
 
@@ -126,7 +131,7 @@ def test_an_unusable_link_shows_a_plain_message_and_nothing_of_the_attempt(
     shared: Database, prompt: Prompt, case: str, message: str
 ) -> None:
     ada = _ada(shared)
-    attempt_id = _attempt(shared, ada, prompt)
+    attempt_id = answer(shared, ada, prompt)
     long_ago = datetime.now(UTC) - timedelta(days=40)
     created = review_links.create_link(
         shared, ada, attempt_id, now=long_ago if case == "expired" else None
@@ -142,7 +147,7 @@ def test_an_unusable_link_shows_a_plain_message_and_nothing_of_the_attempt(
 def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     shared: Database, prompt: Prompt
 ) -> None:
-    attempt_id = _attempt(shared, _ada(shared), prompt)
+    attempt_id = answer(shared, _ada(shared), prompt)
     at = new_app()
     at.text_input(key="sign_in_email").input("ada@example.com")
     at.text_input(key="sign_in_password").input(PASSWORD)
@@ -169,7 +174,7 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
 def test_the_local_app_offers_a_review_file_instead_of_a_link(prompt: Prompt) -> None:
     db = open_database(load_settings())
     try:
-        attempt_id = _attempt(db, local_learner(db), prompt)
+        attempt_id = answer(db, local_learner(db), prompt)
     finally:
         db.close()
     at = new_app()
@@ -192,7 +197,7 @@ def test_the_review_file_round_trip(
     learner_db = open_database(load_settings(environ={"COACH_DATA_DIR": str(learner_dir)}))
     try:
         learner = local_learner(learner_db)
-        attempt_id = _attempt(learner_db, learner, prompt)
+        attempt_id = answer(learner_db, learner, prompt)
         request = review_files.request_file(learner_db, learner, [attempt_id])
 
         monkeypatch.setenv("COACH_DATA_DIR", str(mentor_dir))
@@ -203,10 +208,10 @@ def test_the_review_file_round_trip(
         assert_clean(mentor)
         assert "basically everyone" in html_with(mentor, "coach-answer")
         mentor.text_input(key="review_file_1_name").input("Mo <script>")
-        mentor.text_input(key="review_file_1_quote_0").input("basically everyone")
-        mentor.text_input(key="review_file_1_comment_0").input("Which users?")
-        mentor.radio(key="review_file_1_flag_1").set_value("Reject")
-        mentor.text_input(key="review_file_1_flag_reason_1").input("It is fine here.")
+        _add_comment(mentor, "review_file_1", quote="basically everyone", body="Which users?")
+        assert "review_file_1_save" not in [b.key for b in mentor.button]
+        mentor.radio(key="review_file_1_flag_0").set_value("reject")
+        mentor.text_input(key="review_file_1_flag_reason_0").input("It is fine here.")
         mentor.button(key="review_file_1_submit").click().run()
         assert_clean(mentor)
         assert "Review of attempt 1 kept" in texts(mentor.success)
@@ -254,7 +259,7 @@ def test_a_damaged_file_on_either_side_gets_a_clear_message_and_changes_nothing(
     db = open_database(load_settings())
     try:
         me = local_learner(db)
-        request = review_files.request_file(db, me, [_attempt(db, me, prompt)])
+        request = review_files.request_file(db, me, [answer(db, me, prompt)])
     finally:
         db.close()
     at = goto(new_app(), REVIEW_FILE)

@@ -4,18 +4,15 @@ Highlighting and layout in a real browser are left to the Chromium walk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from coach.db.database import Database, open_database
+from coach.db.database import Database
 from coach.db.models import Review
-from coach.services import admin, reviews
+from coach.services import admin, review_stats, reviews
 from coach.services.review_content import flag_place
-from coach.settings import load_settings
 from question_bank import Bank
+from scoring.labels import LABELS
 from tests.review_support import (
     PASSWORD,
     SHELL,
@@ -44,11 +41,8 @@ QUOTE = "fine-tune a large language model"
 
 
 @pytest.fixture
-def deployment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("COACH_AUTH", "password")
-    db = open_database(load_settings())
-    yield db
-    db.close()
+def deployment(password_deployment: Database) -> Database:
+    return password_deployment
 
 
 @pytest.fixture
@@ -150,6 +144,7 @@ def test_a_mentor_reviews_with_span_comments_and_flag_decisions(
     assert "a reason is required" in texts(at.error)
     assert _stored(deployment) == []
     at.text_input(key=f"{key}_flag_reason_0").input("The answer says who it is for.")
+    at.radio(key=f"{key}_element_tech").set_value("missing")
     at.button(key=f"{key}_save").click().run()
     assert_clean(at)
     assert _stored(deployment) == ["draft"]
@@ -160,7 +155,66 @@ def test_a_mentor_reviews_with_span_comments_and_flag_decisions(
     (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
     assert [c.quote for c in shown.comments] == [QUOTE, WEAK_ANSWER.split(" ", 2)[0] + " would"]
     assert shown.decisions[0].decision == "reject"
-    assert shown.elements["tech"] is True  # the engine's reading, left as it was
+    assert shown.elements == {"tech": False}  # the one element judged; the others are not
+
+
+def test_flags_and_elements_the_mentor_leaves_undecided_are_stored_as_nothing(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    flags = reviews.open_review(deployment, people.mo, attempt_id).subject.target.flags
+    assert len(flags) > 1
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    key = f"review_{attempt_id}"
+    assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
+        "undecided"
+    ] * len(flags)
+    assert {at.radio(key=f"{key}_element_{label}").value for label in LABELS} == {"undecided"}
+    at.radio(key=f"{key}_flag_1").set_value("accept").run()
+    at.radio(key=f"{key}_element_who").set_value("present").run()
+    at.button(key=f"{key}_save").click().run()
+    assert_clean(at)
+    # The draft comes back as it was left: one flag agreed, one element judged, the rest not.
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    assert [at.radio(key=f"{key}_flag_{n}").value for n in range(len(flags))] == [
+        "accept" if n == 1 else "undecided" for n in range(len(flags))
+    ]
+    assert {
+        label: at.radio(key=f"{key}_element_{label}").value
+        for label in LABELS
+        if at.radio(key=f"{key}_element_{label}").value != "undecided"
+    } == {"who": "present"}
+    at.button(key=f"{key}_submit").click().run()
+    assert_clean(at)
+    (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
+    assert [(d.flag_id, d.decision) for d in shown.decisions] == [(flags[1].id, "accept")]
+    assert shown.elements == {"who": True}  # the others were left "Not judged"
+    stats = review_stats.agreement(deployment, SHELL)
+    assert [(f.flag_id, f.accepted, f.rejected) for f in stats.flags] == [(flags[1].id, 1, 0)]
+    assert {e.element: e.n for e in stats.elements if e.n} == {"who": 1}
+
+
+def test_added_comments_and_missed_flags_can_be_removed(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    key = f"review_{attempt_id}"
+    for body in ("First.", "Second."):
+        at.radio(key=f"{key}_comment_mode").set_value("whole").run()
+        at.text_area(key=f"{key}_comment_body").input(body)
+        at.button(key=f"{key}_comment_add").click().run()
+    at.selectbox(key=f"{key}_missed_flag").set_value("no-risks")
+    at.text_input(key=f"{key}_missed_reason").input("No risk is named.")
+    at.button(key=f"{key}_missed_add").click().run()
+    assert_clean(at)
+    assert [c["body"] for c in at.session_state[f"{key}__comments"]] == ["First.", "Second."]
+    at.button(key=f"{key}_comment_remove_0").click().run()
+    at.button(key=f"{key}_missed_remove_0").click().run()
+    assert_clean(at)
+    assert [c["body"] for c in at.session_state[f"{key}__comments"]] == ["Second."]
+    assert at.session_state[f"{key}__missed"] == []
+    assert "No risk is named." not in texts(at.markdown)
 
 
 def test_a_not_scored_attempt_and_someone_elses_show_a_message(
@@ -184,7 +238,7 @@ def _stored(db: Database) -> list[str]:
 
 def _reviewed(db: Database, people: Cohorts, attempt_id: int) -> None:
     subject = reviews.open_review(db, people.mo, attempt_id).subject
-    first = subject.flags[0]
+    first = subject.target.flags[0]
     reviews.save_review(
         db,
         people.mo,

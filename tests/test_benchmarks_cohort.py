@@ -45,11 +45,14 @@ def test_the_seeding_returns_the_ids_measurements_need(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("small", "data_dir")
 def test_every_measurement_runs_and_is_printed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fresh_database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One seeding per backend feeds every measurement: the dashboard's and the mentor's."""
     samples = sample_reports(random.Random(1))[:6]
-    results = cohort.run_backend("SQLite", f"sqlite:///{tmp_path / 'bench.db'}", samples, runs=2)
+    results = cohort.run_backend("backend", fresh_database_url, samples, runs=2)
     assert [r.name for r in results] == [m.name for m in cohort.MEASUREMENTS]
+    assert any("mentor queue" in r.name for r in results)
+    assert any("open a review" in r.name for r in results)
     assert all(len(r.samples) == 2 and r.median_ms > 0 for r in results)
     cohort.print_table(results, runs=2)
     printed = capsys.readouterr().out

@@ -26,7 +26,7 @@ def people(db: Database) -> Cohorts:
 def _decide(db: Database, people: Cohorts, attempt_id: int, verdicts: dict[str, str]) -> list[Any]:
     """Decisions on the attempt's flags: ``verdicts`` maps a flag id to accept/reject (every
     place it fires); other flags get no decision."""
-    flags = reviews.open_review(db, people.mo, attempt_id).subject.flags
+    flags = reviews.open_review(db, people.mo, attempt_id).subject.target.flags
     return [
         {
             "flag_id": flag.id,
@@ -45,8 +45,8 @@ def test_agreement_counts_decisions_and_element_verdicts(
     weak = answer(db, people.ann, prompt)
     weak2 = answer(db, people.bea, prompt, minutes=1)
     strong = answer(db, people.bea, prompt, text=STRONG_ANSWER, minutes=2)
-    engine = reviews.open_review(db, people.mo, weak).subject.engine_labels
-    flag_ids = {f.id for f in reviews.open_review(db, people.mo, weak).subject.flags}
+    engine = reviews.open_review(db, people.mo, weak).subject.target.engine_labels
+    flag_ids = {f.id for f in reviews.open_review(db, people.mo, weak).subject.target.flags}
     assert {"missing-eval-criteria", "jargon-heavy"} <= flag_ids
     # Mo: accepts missing-eval-criteria and jargon-heavy; says tech is absent.
     first = {
@@ -88,6 +88,22 @@ def test_agreement_counts_decisions_and_element_verdicts(
     assert elements["who"].n == 1 and elements["metrics"].n == 0
     assert elements["metrics"].precision is None and elements["metrics"].f1 is None
     assert json.loads(json.dumps(stats.to_dict()))["reviews"] == 2
+
+
+def test_a_flag_the_mentor_did_not_decide_counts_neither_way(
+    db: Database, people: Cohorts, prompt: Prompt
+) -> None:
+    weak = answer(db, people.ann, prompt)
+    flag_ids = {f.id for f in reviews.open_review(db, people.mo, weak).subject.target.flags}
+    assert len(flag_ids) > 1
+    review = {"decisions": _decide(db, people, weak, {"jargon-heavy": "reject"})}
+    reviews.save_review(db, people.mo, weak, review, submit=True)
+
+    stats = review_stats.agreement(db, people.root)
+    assert [(f.flag_id, f.accepted, f.rejected, f.added) for f in stats.flags] == [
+        ("jargon-heavy", 0, 1, 0)
+    ]
+    assert stats.reviews == 1
 
 
 def test_only_admins_read_the_agreement(db: Database, people: Cohorts) -> None:

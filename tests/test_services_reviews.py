@@ -41,7 +41,7 @@ def _review(db: Database, people: Cohorts, attempt_id: int, **extra: Any) -> dic
     """A full review of the weak answer: a span comment, a comment on the whole answer, a
     decision on every flag (the first rejected), a missed flag, verdicts, an override."""
     subject = reviews.open_review(db, people.mo, attempt_id).subject
-    first, *rest = subject.flags
+    first, *rest = subject.target.flags
     data: dict[str, Any] = {
         "overall_comment": "Start from the user.",
         "comments": [{"body": "Which model and why?", "quote": QUOTE}, {"body": "Too short."}],
@@ -173,9 +173,9 @@ def test_open_review_shows_the_attempt_its_flags_and_the_engines_labels(
     subject = desk.subject
     assert subject.attempt.answer == WEAK_ANSWER and subject.learner_name == "Ann"
     assert subject.attempt.prompt_text == prompt.text
-    assert subject.flags and not any(flag.tentative for flag in subject.flags)
-    assert subject.engine_labels["tech"] is True
-    assert "solution-first" in subject.known_flags
+    assert subject.target.flags and not any(flag.tentative for flag in subject.target.flags)
+    assert subject.target.engine_labels["tech"] is True
+    assert "solution-first" in subject.target.known_flags
 
 
 @pytest.mark.parametrize("who", ["oz", "bea", "root", "ann"])
@@ -245,7 +245,7 @@ def test_bad_input_gets_a_clear_message_and_stores_nothing(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
     attempt_id = answer(db, people.ann, prompt)
-    flags = reviews.open_review(db, people.mo, attempt_id).subject.flags
+    flags = reviews.open_review(db, people.mo, attempt_id).subject.target.flags
     reviews.save_review(db, people.mo, attempt_id, {"overall_comment": "kept"}, submit=False)
     for data in _bad(flags):
         with pytest.raises(ReviewInputError) as refused:
@@ -307,7 +307,7 @@ def test_the_learner_reads_submitted_reviews_only_and_replies_once(
     assert WEAK_ANSWER[span.span_start : span.span_end] == QUOTE  # type: ignore[misc]
     assert (whole.span_start, whole.matches) == (None, False)
     assert [d.flag_id for d in shown.added_flags] == ["solution-first"]
-    flags = reviews.open_review(db, people.mo, attempt_id).subject.flags
+    flags = reviews.open_review(db, people.mo, attempt_id).subject.target.flags
     decision = shown.decision_on(flags[0])
     assert decision is not None and (decision.decision, decision.reason) == ("reject", "Not here.")
     assert reviews.reviewed_attempt_ids(db, people.ann) == frozenset({attempt_id})

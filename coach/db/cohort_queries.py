@@ -172,17 +172,21 @@ def _prompt_progress(cohort_ids: Select[Any], learner_id: int | None = None) -> 
         .where(Review.attempt_id == Attempt.id, Review.status == "submitted")
         .exists()
     )
+    # One row per assignment, prompt and learner: what is selected is what is grouped by.
+    keys = (
+        Assignment.cohort_id,
+        Assignment.title,
+        Assignment.level,
+        Assignment.due_at,
+        Assignment.created_at,
+        AssignmentPrompt.prompt_id,
+        AssignmentPrompt.position,
+        CohortMember.user_id,
+    )
     query = (
         select(
             Assignment.id.label("assignment_id"),
-            Assignment.cohort_id,
-            Assignment.title,
-            Assignment.level,
-            Assignment.due_at,
-            Assignment.created_at,
-            AssignmentPrompt.prompt_id,
-            AssignmentPrompt.position,
-            CohortMember.user_id,
+            *keys,
             func.min(submitted).label("first_submitted"),
             func.max(case((reviewed, 1), else_=0)).label("reviewed"),
         )
@@ -206,17 +210,7 @@ def _prompt_progress(cohort_ids: Select[Any], learner_id: int | None = None) -> 
             ),
         )
         .where(Assignment.cohort_id.in_(cohort_ids))
-        .group_by(
-            Assignment.id,
-            Assignment.cohort_id,
-            Assignment.title,
-            Assignment.level,
-            Assignment.due_at,
-            Assignment.created_at,
-            AssignmentPrompt.prompt_id,
-            AssignmentPrompt.position,
-            CohortMember.user_id,
-        )
+        .group_by(Assignment.id, *keys)
     )
     if learner_id is not None:
         query = query.where(CohortMember.user_id == learner_id)

@@ -37,6 +37,17 @@ def _attempt(action: str, run: Callable[[], object]) -> bool:
     return True
 
 
+def _invite_days(label: str, *, key: str) -> None:
+    """How many days a new invite code stays valid."""
+    st.number_input(
+        label,
+        min_value=1,
+        max_value=cohorts.MAX_INVITE_DAYS,
+        value=cohorts.DEFAULT_INVITE_DAYS,
+        key=key,
+    )
+
+
 def _show_code(invite: NewInvite) -> None:
     state[NEW_CODE] = invite
 
@@ -135,13 +146,8 @@ if user.role == "admin":
         left.number_input(
             "Seats for learners (0 = no limit)", min_value=0, step=1, key="cohorts_new_seats"
         )
-        right.number_input(
-            "Invite code valid for (days)",
-            min_value=1,
-            max_value=cohorts.MAX_INVITE_DAYS,
-            value=cohorts.DEFAULT_INVITE_DAYS,
-            key="cohorts_new_days",
-        )
+        with right:
+            _invite_days("Invite code valid for (days)", key="cohorts_new_days")
         st.form_submit_button("Create cohort", key="cohorts_create", on_click=_create)
 
     overview = cohorts.all_cohorts(db, user)
@@ -175,13 +181,7 @@ if user.role == "admin":
         codes, seats_column, people = st.columns(3)
         with codes.container(border=True):
             st.markdown("**Invite code**")
-            st.number_input(
-                "New code valid for (days)",
-                min_value=1,
-                max_value=cohorts.MAX_INVITE_DAYS,
-                value=cohorts.DEFAULT_INVITE_DAYS,
-                key="cohorts_rotate_days",
-            )
+            _invite_days("New code valid for (days)", key="cohorts_rotate_days")
             if st.button("Replace the code", key="cohorts_rotate"):
                 _attempt(
                     "Could not replace the code",

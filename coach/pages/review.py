@@ -70,7 +70,7 @@ if desk.submitted is not None:
 st.subheader("Your review")
 if desk.draft is not None:
     st.caption("Your saved draft is loaded: submit it when it is ready.")
-result = mentor_review_form(subject, key=f"review_{view.id}", draft=desk.draft)
+result = mentor_review_form(subject.target, key=f"review_{view.id}", draft=desk.draft)
 if result is not None:
     try:
         saved = reviews.save_review(

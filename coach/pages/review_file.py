@@ -13,10 +13,10 @@ import streamlit as st
 
 from coach.errors import ReviewInputError
 from coach.services import review_files
-from coach.services.review_content import review_of, reviewer_name
+from coach.services.review_content import review_of, review_target, reviewer_name
 from coach.services.review_files import FileReview, ReviewRequest
 from coach.ui.frame import current_frame
-from coach.ui.review_form import draw_review_form
+from coach.ui.mentor_form import mentor_review_form
 from coach.ui.review_share import attempt_for_review, review_caption
 from coach.ui.state import flash, show_flash
 from coach.ui.widgets import md_escape
@@ -81,19 +81,24 @@ attempt_for_review(
     caption=review_caption(attempt.level, attempt.submitted_at),
 )
 st.subheader("Your review")
-if ref in session.reviews:
+earlier = session.reviews.get(ref)
+if earlier is not None:
     st.info("You reviewed this attempt: submitting again replaces that review.")
-review = draw_review_form(
-    attempt, key=f"review_file_{numbers[ref]}", ask_name=True, name=session.name
+result = mentor_review_form(
+    review_target(attempt.answer, attempt.report),
+    key=f"review_file_{numbers[ref]}",
+    draft=earlier.content if earlier else None,
+    allow_draft=False,  # the session is the only store: a kept review is the draft
+    ask_name=True,
+    name=session.name,
 )
-if review is not None:
+if result is not None:
     try:
-        name = reviewer_name(review.pop("reviewer_name"))
-        content = review_of(review, answer=attempt.answer, report=attempt.report)
+        name = reviewer_name(result.reviewer_name)
+        content = review_of(result.data, answer=attempt.answer, report=attempt.report)
     except ReviewInputError as error:
         st.error(f"The review was not kept: {md_escape(str(error))}")
     else:
-        earlier = session.reviews.get(ref)
         session.reviews[ref] = (
             FileReview(content, review_id=earlier.review_id) if earlier else FileReview(content)
         )

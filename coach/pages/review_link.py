@@ -11,14 +11,16 @@ import streamlit as st
 
 from coach.errors import ReviewInputError, ReviewLinkError
 from coach.services import review_links
+from coach.services.review_content import review_target
 from coach.ui.frame import current_setup
-from coach.ui.review_form import draw_review_form
+from coach.ui.mentor_form import clear_review_form, mentor_review_form
 from coach.ui.review_share import attempt_for_review, review_caption
 from coach.ui.state import REVIEW_PARAM
 from coach.ui.widgets import md_escape
 
 DONE_KEY = "_review_link_done"  # the token this session has just reviewed through
 NAME_KEY = "_review_link_name"
+FORM_KEY = "link_review"
 
 setup = current_setup()
 state = st.session_state
@@ -38,6 +40,7 @@ if state.get(DONE_KEY) == token:
     st.success("Thank you: your review was sent to the learner.")
     if st.button("Write another review", key="review_link_again"):
         state.pop(DONE_KEY, None)
+        clear_review_form(FORM_KEY)
         st.rerun()
     st.stop()
 
@@ -54,12 +57,18 @@ attempt_for_review(
     caption=review_caption(view.level, view.submitted_at),
 )
 st.subheader("Your review")
-review = draw_review_form(view, key="link_review", ask_name=True, name=state.get(NAME_KEY, ""))
-if review is not None:
-    name = review.pop("reviewer_name")
+result = mentor_review_form(
+    review_target(view.answer, view.report),
+    key=FORM_KEY,
+    allow_draft=False,  # a visitor without an account has nowhere to keep a draft
+    ask_name=True,
+    name=state.get(NAME_KEY, ""),
+)
+if result is not None:
+    name = result.reviewer_name or ""
     state[NAME_KEY] = name
     try:
-        review_links.submit_link_review(setup.db, token, name=name, review=review)
+        review_links.submit_link_review(setup.db, token, name=name, review=result.data)
     except (ReviewInputError, ReviewLinkError) as error:
         st.error(f"Your review was not sent: {md_escape(str(error))}")
     else:

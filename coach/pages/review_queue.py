@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.services import reviews
+from coach.services.review_content import KNOWN_FLAGS
 from coach.ui.frame import current_frame
 from coach.ui.state import ALL, none_if_all, open_review_page, show_flash
 from coach.ui.widgets import rule_text
@@ -44,7 +45,7 @@ prompt_id = filters[1].selectbox(
 )
 flag_id = filters[2].selectbox(
     "Red flag",
-    [ALL, *reviews.KNOWN_FLAGS],
+    [ALL, *KNOWN_FLAGS],
     format_func=lambda fid: "Any flag" if fid == ALL else rule_text(fid)[0],
     key="review_queue_flag",
 )

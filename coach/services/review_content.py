@@ -14,6 +14,7 @@ file), so each path validates the same way:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -21,13 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from coach.errors import ReviewInputError
 from coach.services.attempts import storable_text
 from scoring import RULES
-from scoring.labels import LABELS
+from scoring.labels import LABELS, report_labels
 from scoring.report import Flag, Report
 
 MAX_COMMENT_CHARS = 4_000
 MAX_COMMENTS = 100
 MAX_NAME_CHARS = 200
 ANSWER_LEVEL = -1  # span_start of a decision about a flag that concerns the whole answer
+KNOWN_FLAGS: tuple[str, ...] = tuple(sorted(rule.id for rule in RULES))
 
 Decision = Literal["accept", "reject", "add"]
 
@@ -157,6 +159,37 @@ def flag_place(flag: Flag) -> tuple[int, int]:
     return flag.start, flag.end
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewTarget:
+    """What a review form shows and asks about, on every path (mentor page, link, file): the
+    answer, its report, the flags the engine counted (report order) and its seven labels."""
+
+    answer: str
+    report: Report | None
+    flags: tuple[Flag, ...]
+    engine_labels: dict[str, bool]
+    known_flags: tuple[str, ...] = KNOWN_FLAGS
+
+
+def review_target(answer: str, report: Report | None) -> ReviewTarget:
+    """The review target of an attempt's ``answer`` and ``report`` (None: not scored)."""
+    flags = tuple(flag for flag in report.flags if not flag.tentative) if report else ()
+    return ReviewTarget(
+        answer=answer, report=report, flags=flags, engine_labels=engine_labels(report)
+    )
+
+
+def engine_labels(report: Report | None) -> dict[str, bool]:
+    """The engine's seven labels of ``report``; empty for no report, or for one without the
+    coverage the labels read (e.g. an old scorer's)."""
+    if report is None:
+        return {}
+    try:
+        return report_labels(report)
+    except KeyError:
+        return {}
+
+
 def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInput:
     """Parse ``data`` (a form's or a file's dict) and check it against the attempt it reviews:
     its ``answer`` and the flags of its ``report``. Raises :class:`ReviewInputError`."""
@@ -165,7 +198,7 @@ def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInpu
         parse_review(data),
         answer=answer,
         flag_ids=flag_ids,
-        known_flags={rule.id for rule in RULES},
+        known_flags=set(KNOWN_FLAGS),
     )
 
 

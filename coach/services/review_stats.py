@@ -27,8 +27,9 @@ from coach.db.models import Review, ReviewFlagDecision
 from coach.errors import AdminRequiredError
 from coach.services.admin import Admin
 from coach.services.attempts import parse_report
+from coach.services.review_content import engine_labels
 from coach.services.users import UserContext
-from scoring.labels import ERROR_CLAIMS, LABELS, report_labels
+from scoring.labels import ERROR_CLAIMS, LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,13 +213,7 @@ def labels_from_decisions(decisions: Iterable[ReviewFlagDecision]) -> dict[str, 
 
 
 def _engine_labels(report_json: str | None) -> dict[str, bool]:
-    report = parse_report(report_json)
-    if report is None:
-        return {}
-    try:
-        return report_labels(report)
-    except KeyError:
-        return {}
+    return engine_labels(parse_report(report_json))
 
 
 def _cell(said: bool, truth: bool) -> int:

@@ -38,16 +38,15 @@ from coach.services.review_content import (
     CommentInput,
     FlagDecisionInput,
     ReviewInput,
+    ReviewTarget,
     flag_place,
     parse_review,
     review_of,
+    review_target,
 )
 from coach.services.users import UserContext
-from scoring import RULES
-from scoring.labels import report_labels
 from scoring.report import Flag
 
-KNOWN_FLAGS: tuple[str, ...] = tuple(sorted(rule.id for rule in RULES))
 QUEUE_LIMIT = 200
 
 
@@ -56,14 +55,12 @@ QUEUE_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class ReviewSubject:
-    """What a reviewer sees and what a review is checked against: the attempt (prompt, answer,
-    report), the flags the engine counted (report order) and its seven labels."""
+    """What a mentor sees and what a review is checked against: the attempt (prompt, answer,
+    report), whose it is, and what the review form asks about."""
 
     attempt: AttemptView
     learner_name: str
-    flags: tuple[Flag, ...]
-    engine_labels: dict[str, bool]
-    known_flags: tuple[str, ...] = KNOWN_FLAGS
+    target: ReviewTarget
 
     @property
     def reviewable(self) -> bool:
@@ -350,17 +347,10 @@ def _reviewable_row(session: Session, actor: UserContext, attempt_id: int) -> At
 
 def _subject(session: Session, row: Attempt) -> ReviewSubject:
     view = to_view(row)
-    report = view.report
-    flags = tuple(flag for flag in report.flags if not flag.tentative) if report else ()
-    try:
-        labels = report_labels(report) if report is not None else {}
-    except KeyError:  # a report without the coverage the labels read (e.g. an old scorer)
-        labels = {}
     return ReviewSubject(
         attempt=view,
         learner_name=row.user.display_name,
-        flags=flags,
-        engine_labels=labels,
+        target=review_target(view.answer, view.report),
     )
 
 

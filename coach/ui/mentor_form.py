@@ -1,9 +1,11 @@
-"""The mentor's review form (a signed-in mentor of the learner's cohort), from a review subject.
+"""The review form, from a review target: a mentor's page, a review link and a review file
+all draw this one.
 
-Unlike :mod:`coach.ui.review_form` (review links and files: one ``st.form``, quotes only),
-it keeps a draft, adds comments one at a time (each checked and highlighted as it is added),
-lets the mentor select words as well as quote them, and starts the element verdicts from the
-engine's reading.
+It keeps a draft (where the caller can store one), adds comments one at a time (each checked
+and highlighted as it is added) and lets the reviewer select words as well as quote them.
+Each engine flag and each element starts undecided (the engine's reading of an element is
+shown beside it): only what the reviewer decided is returned, so agreement statistics never
+count a flag or an element nobody looked at.
 
 It only collects what the reviewer says and returns it as the dict
 :func:`coach.services.review_content.parse_review` reads; the caller stores it through a
@@ -13,14 +15,16 @@ shown highlighted in the answer before it is stored. Every widget key starts wit
 two forms (two attempts) never share state.
 
 Stable widget keys (``{key}`` is the caller's prefix, e.g. ``review_12``):
-``{key}_overall``; a new comment: ``{key}_comment_mode`` (Quote / Select / Whole answer),
-``{key}_comment_quote``, ``{key}_comment_words``, ``{key}_comment_body``, button
-``{key}_comment_add``, then ``{key}_comment_remove_{n}``; per engine flag ``n`` (0-based, as
-listed): ``{key}_flag_{n}`` (Agree / Disagree) and ``{key}_flag_reason_{n}``; a missed flag:
+``{key}_name`` (only with ``ask_name``); ``{key}_overall``; a new comment:
+``{key}_comment_mode`` (Quote / Select / Whole answer), ``{key}_comment_quote``,
+``{key}_comment_words``, ``{key}_comment_body``, button ``{key}_comment_add``, then
+``{key}_comment_remove_{n}``; per engine flag ``n`` (0-based, as listed): ``{key}_flag_{n}``
+(Not reviewed / Agree / Disagree) and ``{key}_flag_reason_{n}``; a missed flag:
 ``{key}_missed_flag``, ``{key}_missed_reason``, button ``{key}_missed_add``, then
-``{key}_missed_remove_{n}``; per label: ``{key}_element_{label}``; the score:
+``{key}_missed_remove_{n}``; per label: ``{key}_element_{label}`` (Not judged / Present /
+Missing); the score:
 ``{key}_override_on``, ``{key}_override``, ``{key}_override_reason``; buttons ``{key}_save``
-("Save draft") and ``{key}_submit`` ("Submit review").
+("Save draft", only with ``allow_draft``) and ``{key}_submit`` ("Submit review").
 """
 
 from __future__ import annotations
@@ -32,19 +36,27 @@ from typing import Any
 import streamlit as st
 
 from coach.errors import ReviewInputError
-from coach.services.review_content import ReviewInput, anchored, flag_place, parse_review
-from coach.services.reviews import ReviewSubject
+from coach.services.review_content import (
+    MAX_NAME_CHARS,
+    ReviewInput,
+    ReviewTarget,
+    anchored,
+    flag_place,
+    parse_review,
+)
 from coach.ui.highlight import highlight_html, marks_from_comments
 from coach.ui.labels import element_label
 from coach.ui.widgets import md_escape, rule_text
 from scoring.labels import LABELS
 
-DECISIONS: dict[str, str] = {"accept": "Agree", "reject": "Disagree"}
+UNDECIDED = "undecided"  # a flag the reviewer has not judged: never stored as a decision
+DECISIONS: dict[str, str] = {UNDECIDED: "Not reviewed", "accept": "Agree", "reject": "Disagree"}
 COMMENT_MODES: dict[str, str] = {
     "quote": "Quote the words",
     "select": "Select words",
     "whole": "Whole answer",
 }
+VERDICTS: dict[str, str] = {UNDECIDED: "Not judged", "present": "Present", "missing": "Missing"}
 LABEL_TITLES: dict[str, str] = {
     "solution_first": "Solution before the problem",
     "tech_before_framing": "Technology before the framing",
@@ -54,25 +66,35 @@ _WORD = re.compile(r"\S+")
 
 @dataclass(frozen=True, slots=True)
 class ReviewFormResult:
-    """What the reviewer asked for: save ``data`` as a draft, or submit it."""
+    """What the reviewer asked for: save ``data`` as a draft, or submit it; with the name they
+    gave (only when the form asked for one)."""
 
     data: dict[str, Any]
     submit: bool
+    reviewer_name: str | None = None
 
 
 def mentor_review_form(
-    subject: ReviewSubject,
+    target: ReviewTarget,
     *,
     key: str,
     draft: ReviewInput | None = None,
     allow_draft: bool = True,
+    ask_name: bool = False,
+    name: str = "",
 ) -> ReviewFormResult | None:
-    """Draw the review form for ``subject`` (seeded from ``draft``); return the data when a
-    button was pressed, else None. ``allow_draft`` False hides "Save draft"."""
-    _seed(subject, key, draft)
-    answer = subject.attempt.answer
+    """Draw the review form for ``target`` (seeded from ``draft``); return the data when a
+    button was pressed, else None. ``allow_draft`` False hides "Save draft" (for callers that
+    cannot keep one); ``ask_name`` starts with the reviewer's name, prefilled with ``name``."""
+    _seed(target, key, draft)
+    answer = target.answer
     state = st.session_state
 
+    if ask_name:
+        state.setdefault(f"{key}_name", name)
+        st.text_input(
+            "Your name (shown to the learner)", key=f"{key}_name", max_chars=MAX_NAME_CHARS
+        )
     st.text_area(
         "Comment on the whole answer",
         key=f"{key}_overall",
@@ -80,10 +102,10 @@ def mentor_review_form(
         placeholder="What works, what to change first.",
     )
     _comments(answer, key)
-    _flag_decisions(subject, key)
-    _missed_flags(subject, key)
-    _elements(key)
-    _override(subject, key)
+    _flag_decisions(target, key)
+    _missed_flags(target, key)
+    _elements(target, key)
+    _override(target, key)
 
     left, right, _ = st.columns([1, 1, 3])
     saved = allow_draft and left.button("Save draft", key=f"{key}_save", icon=":material/save:")
@@ -101,23 +123,39 @@ def mentor_review_form(
             "span_end": flag_place(flag)[1],
             "reason": state[f"{key}_flag_reason_{n}"],
         }
-        for n, flag in enumerate(subject.flags)
+        for n, flag in enumerate(target.flags)
+        if state[f"{key}_flag_{n}"] != UNDECIDED
     ]
     data = {
         "overall_comment": state[f"{key}_overall"],
         "comments": list(state[f"{key}__comments"]),
         "decisions": decisions + list(state[f"{key}__missed"]),
-        "elements": {label: bool(state[f"{key}_element_{label}"]) for label in LABELS},
+        "elements": {
+            label: state[f"{key}_element_{label}"] == "present"
+            for label in LABELS
+            if state[f"{key}_element_{label}"] != UNDECIDED
+        },
         "score_override": int(state.get(f"{key}_override", 0)) if on else None,
         "override_reason": state.get(f"{key}_override_reason", "") if on else "",
     }
-    return ReviewFormResult(data=data, submit=bool(submitted))
+    return ReviewFormResult(
+        data=data,
+        submit=bool(submitted),
+        reviewer_name=str(state[f"{key}_name"]) if ask_name else None,
+    )
+
+
+def clear_review_form(key: str) -> None:
+    """Forget what the form ``key`` holds, so it starts afresh (after a review was sent)."""
+    state = st.session_state
+    for name in [name for name in state if str(name).startswith(f"{key}_")]:
+        del state[name]
 
 
 # --- parts ---------------------------------------------------------------------------------
 
 
-def _seed(subject: ReviewSubject, key: str, draft: ReviewInput | None) -> None:
+def _seed(target: ReviewTarget, key: str, draft: ReviewInput | None) -> None:
     """Give each widget its first value, the draft's or else the engine's reading; again after
     Streamlit dropped it (a widget not drawn on a run loses its state)."""
     state = st.session_state
@@ -130,15 +168,16 @@ def _seed(subject: ReviewSubject, key: str, draft: ReviewInput | None) -> None:
     put("overall", draft.overall_comment if draft else "")
     put("_comments", [c.model_dump() for c in draft.comments] if draft else [])
     put("_missed", [d.model_dump() for d in decided.values() if d.decision == "add"])
-    for n, flag in enumerate(subject.flags):
+    for n, flag in enumerate(target.flags):
         mine = decided.get((flag.id, flag_place(flag)[0]))
-        put(f"flag_{n}", mine.decision if mine and mine.decision != "add" else "accept")
+        put(f"flag_{n}", mine.decision if mine and mine.decision != "add" else UNDECIDED)
         put(f"flag_reason_{n}", mine.reason if mine else "")
     verdicts = draft.elements if draft else {}
     for label in LABELS:
-        put(f"element_{label}", verdicts.get(label, subject.engine_labels.get(label, False)))
+        verdict = verdicts.get(label)
+        put(f"element_{label}", UNDECIDED if verdict is None else _present(verdict))
     override = draft.score_override if draft else None
-    report = subject.attempt.report
+    report = target.report
     put("override_on", override is not None)
     put("override", override if override is not None else (report.overall if report else 50))
     put("override_reason", draft.override_reason if draft else "")
@@ -184,6 +223,14 @@ def _remove(list_key: str, index: int) -> None:
     st.session_state[list_key] = items
 
 
+def _removable(markdown: str, *, list_key: str, index: int, button_key: str) -> None:
+    """Item ``index`` of the list at ``list_key``, shown as (escaped) ``markdown``, with a
+    Remove button."""
+    row = st.columns([6, 1], vertical_alignment="center")
+    row[0].markdown(markdown)
+    row[1].button("Remove", key=button_key, on_click=_remove, args=(list_key, index))
+
+
 def _comments(answer: str, key: str) -> None:
     state = st.session_state
     comments: list[dict[str, Any]] = state[f"{key}__comments"]
@@ -197,18 +244,16 @@ def _comments(answer: str, key: str) -> None:
         st.html(highlight_html(answer, marks_from_comments(spans, len(answer))))
     number = 0
     for index, comment in enumerate(comments):
-        row = st.columns([6, 1], vertical_alignment="center")
         if comment.get("span_start") is not None:
             number += 1
             where = f"{number}. On “{md_escape(comment['quote'])}”"
         else:
             where = "On the whole answer"
-        row[0].markdown(f"{where}: {md_escape(comment['body'])}")
-        row[1].button(
-            "Remove",
-            key=f"{key}_comment_remove_{index}",
-            on_click=_remove,
-            args=(f"{key}__comments", index),
+        _removable(
+            f"{where}: {md_escape(comment['body'])}",
+            list_key=f"{key}__comments",
+            index=index,
+            button_key=f"{key}_comment_remove_{index}",
         )
     with st.container(border=True):
         mode = st.radio(
@@ -247,11 +292,13 @@ def _comments(answer: str, key: str) -> None:
             st.error(problem)
 
 
-def _flag_decisions(subject: ReviewSubject, key: str) -> None:
+def _flag_decisions(target: ReviewTarget, key: str) -> None:
     st.markdown("**The coach's red flags**")
-    if not subject.flags:
+    if not target.flags:
         st.caption("The coach raised no red flag on this answer.")
-    for n, flag in enumerate(subject.flags):
+    else:
+        st.caption("Only the flags you agree or disagree with count in the coach's agreement.")
+    for n, flag in enumerate(target.flags):
         title, _ = rule_text(flag.id)
         # The evidence tells apart two flags of one rule (e.g. two vague metrics).
         quoted = flag.evidence.strip()
@@ -287,23 +334,21 @@ def _add_missed(key: str) -> None:
     state.pop(f"{key}__missed_error", None)
 
 
-def _missed_flags(subject: ReviewSubject, key: str) -> None:
+def _missed_flags(target: ReviewTarget, key: str) -> None:
     state = st.session_state
     st.markdown("**Red flags the coach missed**")
     for index, item in enumerate(state[f"{key}__missed"]):
-        row = st.columns([6, 1], vertical_alignment="center")
         title, _ = rule_text(item["flag_id"])
-        row[0].markdown(f"{md_escape(title)}: {md_escape(item['reason'])}")
-        row[1].button(
-            "Remove",
-            key=f"{key}_missed_remove_{index}",
-            on_click=_remove,
-            args=(f"{key}__missed", index),
+        _removable(
+            f"{md_escape(title)}: {md_escape(item['reason'])}",
+            list_key=f"{key}__missed",
+            index=index,
+            button_key=f"{key}_missed_remove_{index}",
         )
     row = st.columns([2, 3, 1], vertical_alignment="bottom")
     row[0].selectbox(
         "Flag",
-        subject.known_flags,
+        target.known_flags,
         format_func=lambda flag_id: f"{rule_text(flag_id)[0]} ({flag_id})",
         key=f"{key}_missed_flag",
     )
@@ -313,17 +358,27 @@ def _missed_flags(subject: ReviewSubject, key: str) -> None:
         st.error(problem)
 
 
-def _elements(key: str) -> None:
-    st.markdown("**What the answer contains** (the coach's reading, as a start)")
+def _present(present: bool) -> str:
+    return "present" if present else "missing"
+
+
+def _elements(target: ReviewTarget, key: str) -> None:
+    st.markdown("**What the answer contains**")
+    st.caption("Only the elements you judge count in the coach's agreement.")
     columns = st.columns(4)
     for index, label in enumerate(LABELS):
-        columns[index % 4].toggle(
-            LABEL_TITLES.get(label, element_label(label)), key=f"{key}_element_{label}"
+        said = target.engine_labels.get(label)
+        columns[index % 4].radio(
+            LABEL_TITLES.get(label, element_label(label)),
+            list(VERDICTS),
+            format_func=VERDICTS.__getitem__,
+            key=f"{key}_element_{label}",
+            help=None if said is None else f"The coach: {VERDICTS[_present(said)].lower()}.",
         )
 
 
-def _override(subject: ReviewSubject, key: str) -> None:
-    report = subject.attempt.report
+def _override(target: ReviewTarget, key: str) -> None:
+    report = target.report
     coach_score = f" (the coach: {report.overall}/100)" if report else ""
     if st.checkbox(f"Override the score{coach_score}", key=f"{key}_override_on"):
         row = st.columns([1, 3])

@@ -4,19 +4,18 @@ revokes it, and opening it again shows only the plain message."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from coach.db import review_queries
 from coach.db.database import open_database
-from coach.services import accounts, attempts
+from coach.services import accounts
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.browser.server import running_app
 from tests.browser.support import DESKTOP, TIMEOUT_MS, require_chromium, snap, wait_idle
-from tests.conftest import WEAK_ANSWER
+from tests.review_support import answer
 
 require_chromium()
 
@@ -32,15 +31,7 @@ def _seed(data: Path, prompt: Prompt) -> int:
     db = open_database(load_settings(environ={"COACH_DATA_DIR": str(data)}))
     try:
         ada = accounts.register(db, email="ada@example.com", password=PASSWORD, display_name="Ada")
-        return attempts.submit_answer(
-            db,
-            ada,
-            prompt=prompt,
-            answer=WEAK_ANSWER,
-            mode="practice",
-            level="pm",
-            started_at=datetime.now(UTC),
-        ).id
+        return answer(db, ada, prompt)
     finally:
         db.close()
 
@@ -77,8 +68,12 @@ def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
         expect(mentor.locator(".coach-answer mark").first).to_be_visible()  # evidence marked
         expect(mentor.get_by_test_id("stSidebarNav")).to_have_count(0)  # nothing else to open
         mentor.get_by_label("Your name (shown to the learner)").fill("Mo <b>Mentor</b>")
-        mentor.get_by_label("Quoted words 1").fill("basically everyone")
-        mentor.get_by_label("Comment 1").fill("Which users exactly?")
+        mentor.get_by_label("Quoted words (exactly as in the answer)").fill("basically everyone")
+        mentor.get_by_label("Comment", exact=True).fill("Which users exactly?")
+        mentor.get_by_role("button", name="Add comment").click()
+        # The added comment is highlighted in the answer before anything is sent.
+        expect(mentor.locator("mark.flag-comment")).to_have_text("basically everyone")
+        expect(mentor.get_by_role("button", name="Save draft")).to_have_count(0)
         snap(mentor, "review-link-form")
         mentor.get_by_role("button", name="Submit review").click()
         expect(mentor.get_by_text("Thank you: your review was sent")).to_be_visible()
