@@ -108,6 +108,9 @@ def test_a_bad_review_through_a_link_says_why_and_stores_nothing(
     at = _open_link(review_links.create_link(shared, _ada(shared), attempt_id).token)
     _add_comment(at, "link_review", quote="words the answer lacks", body="?")
     assert "not in the answer" in texts(at.error)
+    at.button(key="link_review_submit").click().run()  # the refused comment is still typed
+    assert "You typed a comment but did not add it" in texts(at.warning)
+    at.text_area(key="link_review_comment_body").input("")
     at.button(key="link_review_submit").click().run()  # no name
     assert_clean(at)
     assert "Give your name" in texts(at.error)

@@ -194,6 +194,28 @@ def test_flags_and_elements_the_mentor_leaves_undecided_are_stored_as_nothing(
     assert {e.element: e.n for e in stats.elements if e.n} == {"who": 1}
 
 
+def test_a_comment_typed_but_not_added_is_never_dropped_on_submit(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    at = open_review_of(signed_in("mo@example.com"), attempt_id)
+    key = f"review_{attempt_id}"
+    at.text_input(key=f"{key}_comment_quote").input(QUOTE)
+    at.text_area(key=f"{key}_comment_body").input("Start from the agents, not the model.")
+    at.button(key=f"{key}_submit").click().run()
+    assert_clean(at)
+    assert "You typed a comment but did not add it" in texts(at.warning)
+    assert at.text_area(key=f"{key}_comment_body").value == "Start from the agents, not the model."
+    with deployment.session() as session:
+        assert session.scalars(select(Review)).all() == []  # nothing stored half-done
+    at.button(key=f"{key}_comment_add").click().run()
+    at.button(key=f"{key}_submit").click().run()
+    assert_clean(at)
+    with deployment.session() as session:
+        (stored,) = session.scalars(select(Review)).all()
+        assert [c.body for c in stored.comments] == ["Start from the agents, not the model."]
+
+
 def test_added_comments_and_missed_flags_can_be_removed(
     deployment: Database, people: Cohorts, bank: Bank
 ) -> None:

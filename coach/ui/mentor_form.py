@@ -114,6 +114,11 @@ def mentor_review_form(
     )
     if not (saved or submitted):
         return None
+    unsent = _unsent_text(key)
+    if unsent:
+        # Never drop words the reviewer typed: they decide whether to add or clear them.
+        st.warning(f"You typed {unsent} but did not add it: add it or clear it, then try again.")
+        return None
     on = bool(state[f"{key}_override_on"])
     decisions = [
         {
@@ -181,6 +186,16 @@ def _seed(target: ReviewTarget, key: str, draft: ReviewInput | None) -> None:
     put("override_on", override is not None)
     put("override", override if override is not None else (report.overall if report else 50))
     put("override_reason", draft.override_reason if draft else "")
+
+
+def _unsent_text(key: str) -> str | None:
+    """What the reviewer typed in an "add" box without pressing its button, if anything."""
+    state = st.session_state
+    if str(state.get(f"{key}_comment_body", "")).strip():
+        return "a comment"
+    if str(state.get(f"{key}_missed_reason", "")).strip():
+        return "a reason for a missed flag"
+    return None
 
 
 def _words(answer: str) -> list[tuple[int, int]]:
