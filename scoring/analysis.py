@@ -678,14 +678,24 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         ],
         "a persona with detail",
     )
+    people_tokens = {
+        i
+        for m in by_label["role"] + by_label["org"] + by_label["generic"] + by_label["persona"]
+        for i in range(m.first, m.last + 1)
+    }
+
+    def judge_who_heading(m: Match) -> tuple[bool, str]:
+        if _metric_target_heading(ctx, ctx.segment_of[m.first]):
+            return False, "a metric target ('Target: 3%'), not an audience"
+        if strict and people_tokens.isdisjoint(range(m.first, m.last + 1)):
+            # Outside product questions "User:" often heads the user's side of a goal list.
+            return False, "no one named under the Who heading ('User: discover videos')"
+        return True, "content under a Who heading"
+
     who_heading = trace.judge(
         "who",
         heading_content(ctx, heading_bodies(ctx, text, lx.WHO_HEADINGS, 1), "who", 2),
-        lambda m: (
-            (False, "a metric target ('Target: 3%'), not an audience")
-            if _metric_target_heading(ctx, ctx.segment_of[m.first])
-            else (True, "content under a Who heading")
-        ),
+        judge_who_heading,
     )
     who = roles + qualified + personas + who_heading
     ctx.role_segments = {ctx.segment_of[m.first] for m in who}

@@ -255,3 +255,11 @@ def test_a_word_in_a_flat_list_of_column_names_heads_nothing() -> None:
         "Then pick the best one."
     )
     assert not analyze(answer, _DESIGN).coverage["solution"].present
+
+
+def test_a_who_heading_outside_product_questions_needs_someone_under_it() -> None:
+    metrics = PromptSpec.from_text("How would you measure the success of short videos?")
+    goals = "Goals\n- Business: grow watch time\n- User: discover entertaining short videos\n"
+    assert not analyze(goals, metrics).coverage["who"].present
+    named = "Who: first-time creators with under 100 followers\nMetric: weekly posts per creator"
+    assert analyze(named, metrics).coverage["who"].present
