@@ -45,7 +45,9 @@ def mentor_sections(frame: Frame) -> dict[str, list[st.Page]]:
     with learners, the agreement page for deployment admins. None for everyone else (the
     no-login learner)."""
     pages: list[st.Page] = []
-    if _database_says(lambda: reviews.reviews_anything(frame.db, frame.user)):
+    # The one local learner (no sign-in) is in no cohort: no need to ask on every rerun.
+    shared = frame.settings.auth != "none"
+    if shared and _database_says(lambda: reviews.reviews_anything(frame.db, frame.user)):
         pages += [
             st.Page(REVIEW_QUEUE_PAGE, title="Review queue", icon=":material/inbox:"),
             st.Page(REVIEW_PAGE, title="Review an answer", icon=":material/rate_review:"),
