@@ -76,7 +76,9 @@ def get_a_review(frame: Frame, view: AttemptView) -> None:
         st.download_button(
             "Send for review (review file)",
             icon=":material/outgoing_mail:",
-            data=lambda: review_files.request_file(frame.db, frame.user, [view.id]),
+            # The file itself, not a callable: Streamlit's deferred downloads now and then
+            # never answer the click (the button spins for good); one attempt takes ~1 ms.
+            data=review_files.request_file(frame.db, frame.user, [view.id]),
             file_name=f"aipm-coach-review-request-{view.id}.json",
             mime="application/json",
             key="feedback_review_file",
@@ -150,7 +152,8 @@ def send_attempts_for_review(frame: Frame) -> None:
     st.download_button(
         "Send for review (review file)",
         icon=":material/outgoing_mail:",
-        data=lambda: review_files.request_file(frame.db, frame.user, chosen),
+        # The file itself, as on Feedback (a deferred download can hang); a few ms.
+        data=review_files.request_file(frame.db, frame.user, chosen) if chosen else b"",
         file_name="aipm-coach-review-request.json",
         mime="application/json",
         key="settings_review_file",

@@ -55,3 +55,47 @@ def wait_idle(page: object) -> None:
     page.wait_for_timeout(150)  # type: ignore[attr-defined]
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # type: ignore[attr-defined]
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)  # type: ignore[attr-defined]
+
+
+def sign_in(page: object, url: str, *, email: str, password: str) -> None:
+    """Sign in with a password on the app at ``url`` and wait for the Practice page."""
+    from playwright.sync_api import expect
+
+    page.goto(url)  # type: ignore[attr-defined]
+    form = page.get_by_test_id("stForm").first  # type: ignore[attr-defined]
+    form.get_by_label("E-mail address").fill(email)
+    form.get_by_label("Password", exact=True).fill(password)
+    form.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Practice", level=1)).to_be_visible()  # type: ignore[attr-defined]
+
+
+def download(
+    page: object, button_name: str, *, tries: int = 3, save_in: Path | None = None
+) -> Path:
+    """Click a download button until the file arrives; return where Playwright saved it, or
+    with ``save_in``, the copy saved there under the name the app gave it (an uploader that
+    accepts only ``.json`` needs the name).
+
+    A click that lands while the page is still rerunning (a busy machine) is swallowed by the
+    re-render, so it is clicked again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name=button_name)  # type: ignore[attr-defined]
+    for attempt in range(1, tries + 1):
+        # A loaded machine can drop the websocket for a while: widgets are disabled until the
+        # page reconnects, so wait for the button to come back before each click.
+        expect(button).to_be_enabled(timeout=60_000)
+        try:
+            with page.expect_download(timeout=20_000) as started:  # type: ignore[attr-defined]
+                button.click()
+            if save_in is None:
+                return Path(started.value.path())
+            saved = save_in / started.value.suggested_filename
+            started.value.save_as(saved)
+            return saved
+        except PlaywrightTimeoutError:
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")

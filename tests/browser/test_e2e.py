@@ -14,7 +14,7 @@ import pytest
 
 from question_bank import load_bank
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
-from tests.browser.support import require_chromium
+from tests.browser.support import download, require_chromium
 from tests.test_app_support import FRAMED, ML_FIRST, framing_prompt_id
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,6 @@ SCREENSHOTS = os.environ.get("AIPM_SCREENSHOTS", "").strip() == "1"
 require_chromium()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -186,26 +185,8 @@ def test_a_new_learner_practises_retries_and_sees_progress(page: Page) -> None:
     screenshot(page, "06-settings")
 
     # 4. The export holds both attempts (the file is built only when the button is clicked).
-    exported = json.loads(_download(page, "JSON (all data)").read_text(encoding="utf-8"))
+    exported = json.loads(download(page, "JSON (all data)").read_text(encoding="utf-8"))
     assert [item["prompt_id"] for item in exported["attempts"]] == [prompt_id, prompt_id]
-
-
-def _download(page: Page, button_name: str, *, tries: int = 3) -> Path:
-    """Click a download button until the file arrives: a click that lands while the page is
-    still rerunning (a busy machine) is swallowed by the re-render, so it is clicked again."""
-    button = page.get_by_role("button", name=button_name)
-    for attempt in range(1, tries + 1):
-        # A loaded machine can drop the websocket for a while: widgets are disabled until the
-        # page reconnects, so wait for the button to come back before each click.
-        expect(button).to_be_enabled(timeout=60_000)
-        try:
-            with page.expect_download(timeout=20_000) as download:
-                button.click()
-            return Path(download.value.path())
-        except PlaywrightTimeoutError:
-            if attempt == tries:
-                raise
-    raise AssertionError("unreachable")
 
 
 def test_demo_history_charts_render(page: Page) -> None:

@@ -14,12 +14,19 @@ from coach.services import accounts
 from coach.settings import load_settings
 from question_bank import Prompt
 from tests.browser.server import running_app
-from tests.browser.support import DESKTOP, TIMEOUT_MS, require_chromium, snap, wait_idle
+from tests.browser.support import (
+    DESKTOP,
+    TIMEOUT_MS,
+    require_chromium,
+    sign_in,
+    snap,
+    wait_idle,
+)
 from tests.review_support import answer
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Browser, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
@@ -36,15 +43,6 @@ def _seed(data: Path, prompt: Prompt) -> int:
         db.close()
 
 
-def _sign_in(page: Page, url: str) -> None:
-    page.goto(url)
-    form = page.get_by_test_id("stForm").first
-    form.get_by_label("E-mail address").fill("ada@example.com")
-    form.get_by_label("Password", exact=True).fill(PASSWORD)
-    form.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Practice", level=1)).to_be_visible()
-
-
 def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
     chromium: Browser, tmp_path: Path, prompt: Prompt
 ) -> None:
@@ -52,7 +50,7 @@ def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
     attempt_id = _seed(data, prompt)
     with running_app(data, extra_env={"COACH_AUTH": "password"}) as url:
         learner = chromium.new_context(viewport=DESKTOP).new_page()
-        _sign_in(learner, url)
+        sign_in(learner, url, email="ada@example.com", password=PASSWORD)
         learner.goto(f"{url}/feedback?attempt={attempt_id}")
         learner.get_by_role("button", name="Create review link").click()
         code = learner.get_by_test_id("stCode").filter(has_text="?review=")
