@@ -138,6 +138,23 @@ def test_settings_fixed_or_changed_while_the_app_runs_apply_on_the_next_rerun(
     assert "settings are invalid" in current_page(at)
 
 
+def test_changed_secrets_apply_on_the_next_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("COACH_LEVEL", raising=False)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30
+    )
+    at.secrets["COACH_LEVEL"] = "intern"
+    at.run()
+    assert "settings are invalid" in current_page(at)
+    at.secrets["COACH_LEVEL"] = "apm"
+    at.run()
+    assert_clean(at)
+    assert at.radio(key="practice_level").value == "apm"
+
+
 @pytest.mark.usefixtures("data_dir")
 def test_question_bank_filters_and_practise_this_opens_practice_with_the_prompt() -> None:
     at = goto(new_app(), BANK)

@@ -76,7 +76,7 @@ def _current_settings() -> Settings:
     global _last_settings  # one entry shared by every session's thread
     secrets = _secrets()
     # A relative COACH_DATA_DIR resolves against the working folder.
-    inputs = (tuple(sorted(os.environ.items())), repr(secrets), os.getcwd())
+    inputs = (tuple(sorted(os.environ.items())), secrets, os.getcwd())
     remembered = _last_settings  # one read: another session's thread may replace it meanwhile
     if remembered is not None and remembered[0] == inputs:
         return remembered[1]
