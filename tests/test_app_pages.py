@@ -146,13 +146,13 @@ def test_changed_secrets_apply_on_the_next_rerun(
     at = AppTest.from_file(
         str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30
     )
-    at.secrets["COACH_LEVEL"] = "intern"
-    at.run()
-    assert "settings are invalid" in current_page(at)
     at.secrets["COACH_LEVEL"] = "apm"
     at.run()
     assert_clean(at)
     assert at.radio(key="practice_level").value == "apm"
+    at.secrets["COACH_LEVEL"] = "intern"
+    at.run()
+    assert "settings are invalid" in current_page(at)
 
 
 @pytest.mark.usefixtures("data_dir")
