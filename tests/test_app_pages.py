@@ -118,6 +118,43 @@ def test_invalid_settings_show_an_error_page(
     assert "settings are invalid" in current_page(at)
 
 
+def test_settings_fixed_or_changed_while_the_app_runs_apply_on_the_next_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The frame remembers the settings between reruns: a change must still be seen.
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COACH_LEVEL", "intern")
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30
+    ).run()
+    assert "settings are invalid" in current_page(at)
+    monkeypatch.setenv("COACH_LEVEL", "senior")
+    at.run()
+    assert_clean(at)
+    assert current_page(at) == TITLES[PRACTICE]
+    assert at.radio(key="practice_level").value == "senior"
+    monkeypatch.setenv("COACH_LEVEL", "intern")
+    at.run()
+    assert "settings are invalid" in current_page(at)
+
+
+def test_changed_secrets_apply_on_the_next_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("COACH_LEVEL", raising=False)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30
+    )
+    at.secrets["COACH_LEVEL"] = "apm"
+    at.run()
+    assert_clean(at)
+    assert at.radio(key="practice_level").value == "apm"
+    at.secrets["COACH_LEVEL"] = "intern"
+    at.run()
+    assert "settings are invalid" in current_page(at)
+
+
 @pytest.mark.usefixtures("data_dir")
 def test_question_bank_filters_and_practise_this_opens_practice_with_the_prompt() -> None:
     at = goto(new_app(), BANK)

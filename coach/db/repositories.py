@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Row, and_, delete, func, or_, select, text
+from sqlalchemy import Date, Row, and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
@@ -102,15 +103,19 @@ def list_attempts(
     limit: int | None = None,
 ) -> Sequence[Row[Any]]:
     """Return summary columns (no answer, no report) of the user's attempts, newest first."""
-    query = _summary_query(user_id=user_id, category=category, prompt_id=prompt_id, limit=limit)
+    query = _summary_query(
+        by_category=category is not None, by_prompt=prompt_id is not None, limited=limit is not None
+    )
+    values = {"user_id": user_id, "category": category, "prompt_id": prompt_id, "limit": limit}
     # Plain columns: run on the session's connection, skipping ORM row processing (a third
     # of the time for a long history).
-    return session.connection().execute(query).all()
+    return session.connection().execute(query, values).all()
 
 
-def _summary_query(
-    *, user_id: int, category: str | None, prompt_id: str | None, limit: int | None
-) -> Any:
+@lru_cache(maxsize=8)
+def _summary_query(*, by_category: bool, by_prompt: bool, limited: bool) -> Any:
+    # Built once per shape, values bound at execution: Practice asks on every rerun, and
+    # building the expression and its cache key cost more than running it.
     query = select(
         Attempt.id,
         Attempt.prompt_id,
@@ -121,13 +126,13 @@ def _summary_query(
         Attempt.level,
         Attempt.status,
         Attempt.is_demo,
-    ).where(Attempt.user_id == user_id)
-    if category is not None:
-        query = query.where(Attempt.category == category)
-    if prompt_id is not None:
-        query = query.where(Attempt.prompt_id == prompt_id)
+    ).where(Attempt.user_id == bindparam("user_id"))
+    if by_category:
+        query = query.where(Attempt.category == bindparam("category"))
+    if by_prompt:
+        query = query.where(Attempt.prompt_id == bindparam("prompt_id"))
     query = query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-    return query.limit(limit) if limit is not None else query
+    return query.limit(bindparam("limit")) if limited else query
 
 
 def flag_ids_by_attempt(

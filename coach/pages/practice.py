@@ -18,9 +18,9 @@ from coach.errors import (
     StorageUnavailableError,
 )
 from coach.services import attempts, demo, drafts, selection, transcription
-from coach.services.coaching import analyze_draft, phase_nudges
 from coach.services.explain import ordered_flags
 from coach.ui.assignments import assignment_panel
+from coach.ui.countdown import countdown
 from coach.ui.frame import current_frame, session_user
 from coach.ui.labels import (
     DIFFICULTY_LABELS,
@@ -50,7 +50,6 @@ from coach.ui.state import (
 )
 from coach.ui.widgets import md_escape, prompt_material, rule_text
 from question_bank.schema import Prompt
-from scoring.report import Report
 
 ANSWER_KEY = "practice_answer"
 ANSWER_LABEL = "Your answer"
@@ -236,38 +235,6 @@ def _forget_answer(prompt: Prompt) -> None:
     state[EDIT_FROM] = None
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _draft_report(prompt_id: str, draft: str, level: str) -> Report | None:
-    """Analyse the draft for the nudges (cached: the clock reruns every second)."""
-    return analyze_draft(bank.get(prompt_id), draft, level)
-
-
-@st.fragment(run_every=1)
-def _countdown(prompt: Prompt, level: str) -> None:
-    started = state[TIMER_STARTED].get(prompt.id)
-    if started is None:
-        return
-    elapsed = (datetime.now(UTC) - started).total_seconds()
-    draft = state.get(ANSWER_KEY, "") or ""
-    coaching = phase_nudges(
-        _draft_report(prompt.id, draft, level),
-        elapsed_s=elapsed,
-        limit_s=prompt.time_limit_s,
-        expects=frozenset(prompt.expects),
-        category=prompt.category,
-    )
-    clock, bar = st.columns([1, 4], vertical_alignment="center")
-    clock.metric(
-        "Time left" if coaching.remaining_s >= 0 else "Over time",
-        format_duration(coaching.remaining_s),
-    )
-    bar.progress(min(coaching.used, 1.0), text=f"Phase: {coaching.phase} · {coaching.phase_hint}")
-    for nudge in coaching.nudges:
-        {"error": st.error, "warning": st.warning}.get(nudge.tone, st.info)(
-            f"Interviewer: {nudge.message}", icon=":material/record_voice_over:"
-        )
-
-
 # --- first visit -------------------------------------------------------------------------------
 st.title("Practice")
 show_flash()
@@ -385,7 +352,7 @@ with settings_row:
 # --- the answer -------------------------------------------------------------------------------
 if timed:
     if prompt.id in state[TIMER_STARTED]:
-        _countdown(prompt, level)
+        countdown(bank, prompt, level, answer_key=ANSWER_KEY)
         st.button(
             "Reset clock", key="practice_timer_reset", on_click=_reset_timer, args=(prompt.id,)
         )

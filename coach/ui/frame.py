@@ -7,6 +7,7 @@ says what to do.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,29 @@ def _secrets() -> dict[str, Any]:
     return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
 
 
+# The inputs the last settings were built from, and those settings (one entry per process).
+_last_settings: tuple[tuple[object, ...], Settings] | None = None
+
+
+def _current_settings() -> Settings:
+    """Build the settings, again only when the environment or the secrets changed: validating
+    them took ~0.4 ms of every rerun, and they change once per deployment, not per click.
+
+    Raises:
+        ValidationError: the settings are invalid (never remembered: fixed ones are read again).
+    """
+    global _last_settings  # one entry shared by every session's thread
+    secrets = _secrets()
+    # A relative COACH_DATA_DIR resolves against the working folder.
+    inputs = (tuple(sorted(os.environ.items())), secrets, os.getcwd())
+    remembered = _last_settings  # one read: another session's thread may replace it meanwhile
+    if remembered is not None and remembered[0] == inputs:
+        return remembered[1]
+    settings = load_settings(secrets=secrets)
+    _last_settings = (inputs, settings)
+    return settings
+
+
 @st.cache_resource(show_spinner="Opening your practice data…")
 def _database(database_url: str, _settings: Settings) -> Database:
     """Open (and migrate) the database once per process and URL."""
@@ -89,7 +113,7 @@ def load_setup() -> Setup:
         FrameError: settings, database or question bank cannot be used.
     """
     try:
-        settings = load_settings(secrets=_secrets())
+        settings = _current_settings()
     except ValidationError as error:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
         raise FrameError(
