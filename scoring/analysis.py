@@ -398,6 +398,13 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
     return False, "no one named suffering it"
 
 
+def _time_had_not_measured(match: Match, ctx: Context) -> bool:
+    """'giving us time to execute', 'the estimated time to reach': time had, not measured."""
+    if ctx.norms[match.first] != "time":
+        return False
+    return bool(set(ctx.before(match.first, 1)) & lx.TIME_NOT_MEASURED)
+
+
 def _speaker_subject(match: Match, ctx: Context) -> bool:
     """The speaker or the company is the subject, perhaps behind modals ("I would want")."""
     for word in reversed(ctx.before(match.first, 3)):
@@ -759,7 +766,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         and ctx.after(m.last, 1)[:1] not in (["limit"], ["limits"], ["limiting"])
         and (ctx.tokens[m.first].norm != "per" or ctx.segment_of[m.first] in metric_context)
     ]
-    named = [m for m in by_label["metric"] if ctx.after(m.last, 1) != ["team"]]
+    named = [
+        m
+        for m in by_label["metric"]
+        if ctx.after(m.last, 1) != ["team"] and not _time_had_not_measured(m, ctx)
+    ]
     under_heading = heading_content(ctx, metric_sections, "metric", 2, lx.MEASURE_NOUNS)
     metrics = (
         trace.accept("metrics", named, "a named measure")

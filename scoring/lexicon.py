@@ -331,6 +331,7 @@ GUARDRAIL = _patterns("GUARDRAIL")
 METRIC_CUES = _patterns("METRIC_CUES")
 MEASURE_NOUNS = _words("MEASURE_NOUNS")
 NOT_A_MEASURE = _words("NOT_A_MEASURE")
+TIME_NOT_MEASURED = _words("TIME_NOT_MEASURED")
 VAGUE_WORDS = _words("VAGUE_WORDS")
 
 # --- evaluation of AI output (evaluation.json) ----------------------------------------------

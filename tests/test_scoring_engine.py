@@ -241,6 +241,10 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         # A word before a comma does not narrow the people after it.
         ("In user experience, users rate the app highly.", "who", False),
         ("In the survey, iPhone users rate the app highly.", "who", True),
+        # Time someone has or is given is not a measure; time taken or an SLA is.
+        ("We set a deadline, giving us time to execute either plan.", "metrics", False),
+        ("I'd cut the median time to first reply for shoppers.", "metrics", True),
+        ("Track the time taken to check out and the reviewers' SLAs.", "metrics", True),
         # "User satisfaction (NPS):" names a measure, not the user.
         ("User satisfaction (NPS): +18 points\nRepeat orders: +5%", "who", False),
     ],
