@@ -120,16 +120,21 @@ def _has(at: object, key: str) -> bool:
     return any(button.key == key for button in at.button)  # type: ignore[attr-defined]
 
 
-def test_progress_offers_csv_and_json_export(data_dir) -> None:
+def test_progress_offers_csv_and_json_export_built_when_asked(data_dir) -> None:
     at = _with_demo()
+    assert not at.download_button  # nothing is built until asked for
+    at.button(key="progress_export_json__prepare").click().run()
+    assert_clean(at)
+    assert at.download_button(key="progress_export_json").label == "JSON (all data)"
+    at.button(key="progress_export_csv__prepare").click().run()
     assert at.download_button(key="progress_export_csv")
-    assert at.download_button(key="progress_export_json")
+    assert not any(b.key == "progress_export_json" for b in at.download_button)  # one at a time
 
 
 def test_settings_shows_where_the_data_lives(data_dir) -> None:
     at = goto(new_app(), SETTINGS)
     assert str(data_dir) in texts(at.code)
-    assert at.download_button(key="settings_export_json")
+    assert _has(at, "settings_export_json__prepare")
 
 
 def test_import_adds_attempts_and_skips_ones_already_there(services, tmp_path, monkeypatch) -> None:

@@ -10,7 +10,7 @@ from coach.errors import AdminRequiredError
 from coach.services import review_stats
 from coach.ui.frame import current_frame
 from coach.ui.labels import element_label
-from coach.ui.widgets import rule_text
+from coach.ui.widgets import prepared_download, rule_text
 
 frame = current_frame()
 
@@ -65,10 +65,9 @@ st.dataframe(
     hide_index=True,
     key="agreement_elements",
 )
-st.download_button(
-    "Download reviewed answers (JSONL, labelled-corpus shape)",
-    icon=":material/download:",
-    data=lambda: "".join(review_stats.export_reviews_jsonl(frame.db, frame.user)),
+prepared_download(
+    "reviewed answers (JSONL, labelled-corpus shape)",
+    lambda: "".join(review_stats.export_reviews_jsonl(frame.db, frame.user)),
     file_name="aipm-coach-reviews.jsonl",
     mime="application/jsonl",
     key="agreement_export",

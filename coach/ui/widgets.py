@@ -286,25 +286,49 @@ def prompt_material(prompt: Prompt, sections: Sequence[str] = tuple(MATERIAL_TIT
                 bullet_list(getattr(prompt, section), empty="—")
 
 
+def prepared_download(
+    label: str, build: Callable[[], bytes | str], *, file_name: str, mime: str, key: str
+) -> None:
+    """A download whose file is built only when asked for: "Prepare <label>" builds it and
+    turns into the download button, which carries the bytes themselves.
+
+    Streamlit's deferred download (``data=`` a callable) left the button disabled for about
+    one click in ten in Chromium; building the file on every rerun would cost the whole
+    export each time. The prepared file is shown until the next rerun, then built afresh.
+    """
+    slot = st.empty()
+    if slot.button(f"Prepare {label}", key=f"{key}__prepare", icon=":material/description:"):
+        slot.download_button(
+            label,
+            icon=":material/download:",
+            data=build(),
+            file_name=file_name,
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            type="primary",
+        )
+
+
 def export_buttons(db: Any, user: Any, *, key: str) -> None:
-    """Download buttons for all of the learner's attempts: JSON (re-importable) and CSV."""
-    columns = st.columns([1, 1, 4])
-    columns[0].download_button(
-        "JSON (all data)",
-        icon=":material/download:",
-        data=lambda: data_io.export_json(db, user),
-        file_name="aipm-coach-export.json",
-        mime="application/json",
-        key=f"{key}_export_json",
-    )
-    columns[1].download_button(
-        "CSV",
-        icon=":material/download:",
-        data=lambda: data_io.export_csv(db, user),
-        file_name="aipm-coach-attempts.csv",
-        mime="text/csv",
-        key=f"{key}_export_csv",
-    )
+    """Downloads of all of the learner's attempts: JSON (re-importable) and CSV."""
+    columns = st.columns([1, 1, 3])
+    with columns[0]:
+        prepared_download(
+            "JSON (all data)",
+            lambda: data_io.export_json(db, user),
+            file_name="aipm-coach-export.json",
+            mime="application/json",
+            key=f"{key}_export_json",
+        )
+    with columns[1]:
+        prepared_download(
+            "CSV",
+            lambda: data_io.export_csv(db, user),
+            file_name="aipm-coach-attempts.csv",
+            mime="text/csv",
+            key=f"{key}_export_csv",
+        )
 
 
 def confirm_action(

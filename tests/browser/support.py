@@ -99,3 +99,21 @@ def download(
             if attempt == tries:
                 raise
     raise AssertionError("unreachable")
+
+
+def prepare_and_download(page: object, label: str, *, tries: int = 3) -> Path:
+    """Click "Prepare <label>" until its download button appears (a click that lands while
+    the page reruns is swallowed), then download the file."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    ready = page.get_by_role("button", name=label, exact=True)  # type: ignore[attr-defined]
+    for attempt in range(1, tries + 1):
+        page.get_by_role("button", name=f"Prepare {label}").click()  # type: ignore[attr-defined]
+        try:
+            expect(ready).to_be_visible(timeout=20_000)
+            break
+        except (AssertionError, PlaywrightTimeoutError):
+            if attempt == tries:
+                raise
+    return download(page, label)

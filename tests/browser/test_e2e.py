@@ -14,7 +14,7 @@ import pytest
 
 from question_bank import load_bank
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
-from tests.browser.support import download, require_chromium
+from tests.browser.support import prepare_and_download, require_chromium
 from tests.test_app_support import FRAMED, ML_FIRST, framing_prompt_id
 
 pytestmark = pytest.mark.browser
@@ -184,8 +184,8 @@ def test_a_new_learner_practises_retries_and_sees_progress(page: Page) -> None:
     expect(page.get_by_role("heading", name="Settings & data", level=1)).to_be_visible()
     screenshot(page, "06-settings")
 
-    # 4. The export holds both attempts (the file is built only when the button is clicked).
-    exported = json.loads(download(page, "JSON (all data)").read_text(encoding="utf-8"))
+    # 4. The export holds both attempts (the file is built only when asked for).
+    exported = json.loads(prepare_and_download(page, "JSON (all data)").read_text("utf-8"))
     assert [item["prompt_id"] for item in exported["attempts"]] == [prompt_id, prompt_id]
 
 
