@@ -45,6 +45,12 @@ GRADED_DRAFTS = (
 # Answers shared by several rows: a framed answer without a metric, and one with two.
 NURSES = "Night-shift nurses lose 40 minutes a shift re-typing handover notes."
 NURSES_DRAFT = NURSES + " I'd build a draft-handover feature."
+# A metrics-only answer to a metrics-only prompt: no user and no solution are asked for.
+METRICS_ONLY = ex(
+    "I'd track the share of replies sent without edits and time to resolution.",
+    expects=("metrics",),
+    prompt=METRICS_PROMPT,
+)
 TWO_METRICS = (
     "Success is handover time per patient and the share of notes edited before sending; the "
     "guardrail is missed medications."
@@ -72,13 +78,7 @@ FRAMING = Rubric(
             ev.user_not_asked,
             None,
             "The question does not ask who the user is.",
-            examples=(
-                ex(
-                    "I'd track the share of replies sent without edits and time to resolution.",
-                    expects=("metrics",),
-                    prompt=METRICS_PROMPT,
-                ),
-            ),
+            examples=(METRICS_ONLY,),
         ),
     ),
     rows=(
@@ -414,13 +414,7 @@ SOLUTION = Rubric(
             ev.no_proposal,
             None,
             "No solution was asked for or proposed.",
-            examples=(
-                ex(
-                    "I'd track the share of replies sent without edits and time to resolution.",
-                    expects=("metrics",),
-                    prompt=METRICS_PROMPT,
-                ),
-            ),
+            examples=(METRICS_ONLY,),
         ),
     ),
     rows=(
