@@ -12,10 +12,16 @@ from coach.db import review_queries
 from coach.db.database import Database
 from coach.errors import ReviewInputError
 from coach.services import attempts, review_content
-from coach.services.review_content import checked, parse_review
+from coach.services.review_content import (
+    ANSWER_LEVEL,
+    checked,
+    flag_place,
+    parse_review,
+    review_of,
+)
 from coach.services.users import UserContext
 from question_bank import Prompt
-from scoring import RULES
+from scoring import RULES, analyze
 from tests.conftest import WEAK_ANSWER
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -116,3 +122,14 @@ def test_a_review_is_stored_with_all_its_parts(
         assert {d.decision for d in stored.decisions} == {"accept", "add"}
         assert {e.element: e.present for e in stored.elements} == {"who": False, "tech": True}
         assert review_queries.review_by_external_id(session, external_id="file-review-1")
+
+
+def test_a_decision_must_name_a_place_where_the_flag_is(prompt: Prompt) -> None:
+    report = analyze(WEAK_ANSWER, prompt.to_spec())
+    placed = next(flag for flag in report.flags if flag_place(flag)[0] != ANSWER_LEVEL)
+    start, end = flag_place(placed)
+    decision = {"flag_id": placed.id, "decision": "accept", "span_start": start, "span_end": end}
+    assert review_of({"decisions": [decision]}, answer=WEAK_ANSWER, report=report).decisions
+    moved = {**decision, "span_start": start + 1}
+    with pytest.raises(ReviewInputError, match="not flagged at that place"):
+        review_of({"decisions": [moved]}, answer=WEAK_ANSWER, report=report)

@@ -122,11 +122,18 @@ def anchored(comment: CommentInput, answer: str) -> CommentInput:
 
 
 def checked(
-    review: ReviewInput, *, answer: str, flag_ids: set[str], known_flags: set[str]
+    review: ReviewInput,
+    *,
+    answer: str,
+    flag_ids: set[str],
+    known_flags: set[str],
+    places: frozenset[tuple[str, int]] = frozenset(),
 ) -> ReviewInput:
     """``review`` checked against the attempt: spans anchored in ``answer``, accepted or
-    rejected flags among the attempt's ``flag_ids``, added flags among ``known_flags`` (the
-    engine's rule ids), elements among the seven labels, reasons where a decision needs one."""
+    rejected flags among the attempt's ``flag_ids`` and, when a decision names a place, at
+    one of the flag's ``places`` (flag id, span start), added flags among ``known_flags``
+    (the engine's rule ids), elements among the seven labels, reasons where a decision
+    needs one."""
     unknown = sorted(set(review.elements) - set(LABELS))
     if unknown:
         raise ReviewInputError(f"Unknown element {', '.join(unknown)}: use {', '.join(LABELS)}.")
@@ -135,6 +142,12 @@ def checked(
         if decision.flag_id not in pool:
             where = "known flags" if decision.decision == "add" else "this attempt's flags"
             raise ReviewInputError(f'"{_short(decision.flag_id)}" is not one of {where}.')
+        placed = decision.decision == "add" or decision.span_start == ANSWER_LEVEL
+        if not placed and (decision.flag_id, decision.span_start) not in places:
+            raise ReviewInputError(
+                f'"{_short(decision.flag_id)}" is not flagged at that place in this answer '
+                "(the attempt may have been rescored): open the review again."
+            )
         if decision.decision != "accept" and not decision.reason:
             raise ReviewInputError(
                 f'Say why you {decision.decision} "{decision.flag_id}": a reason is required.'
@@ -193,12 +206,13 @@ def engine_labels(report: Report | None) -> dict[str, bool]:
 def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInput:
     """Parse ``data`` (a form's or a file's dict) and check it against the attempt it reviews:
     its ``answer`` and the flags of its ``report``. Raises :class:`ReviewInputError`."""
-    flag_ids = {flag.id for flag in report.flags} if report is not None else set()
+    flags = report.flags if report is not None else ()
     return checked(
         parse_review(data),
         answer=answer,
-        flag_ids=flag_ids,
+        flag_ids={flag.id for flag in flags},
         known_flags=set(KNOWN_FLAGS),
+        places=frozenset((flag.id, flag_place(flag)[0]) for flag in flags),
     )
 
 

@@ -360,20 +360,7 @@ def _checked(subject: ReviewSubject, content: ReviewInput) -> ReviewInput:
             f"Attempt {subject.attempt.id} is not scored, so it cannot be reviewed yet: "
             "the learner can retry scoring on its Feedback page."
         )
-    report = subject.attempt.report
-    places = {(flag.id, flag_place(flag)[0]) for flag in report.flags} if report else set()
-    result = review_of(content, answer=subject.attempt.answer, report=report)
-    for decision in result.decisions:
-        if (
-            decision.decision != "add"
-            and decision.span_start != ANSWER_LEVEL
-            and (decision.flag_id, decision.span_start) not in places
-        ):
-            raise ReviewInputError(
-                f'"{decision.flag_id}" is not flagged at that place in this answer '
-                "(the attempt may have been rescored): open the review again."
-            )
-    return result
+    return review_of(content, answer=subject.attempt.answer, report=subject.attempt.report)
 
 
 def _submitted_by(session: Session, *, attempt_id: int, reviewer_id: int) -> Review | None:
