@@ -27,7 +27,7 @@ from scoring.context import (
 )
 from scoring.matcher import Match, PhraseMatcher
 from scoring.prompt_spec import DEFAULT_EXPECTS, PromptSpec
-from scoring.question_type import BEHAVIORAL, PROPOSING
+from scoring.question_type import ANALYSING, BEHAVIORAL, PROPOSING
 from scoring.report import Coverage, Span
 from scoring.text import Token, sanitize, tokenize
 
@@ -789,6 +789,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     proposals = heading_content(
         ctx, heading_bodies(ctx, text, lx.SOLUTION_HEADINGS, 1), "solution", 1
     )
+    if prompt.question_type in ANALYSING:
+        # Asked for measures, "Product: share of questions answered ..." names a tier of
+        # metrics, not a proposal.
+        measured = {ctx.segment_of[m.first] for m in metrics}
+        proposals = [m for m in proposals if ctx.segment_of[m.first] not in measured]
     # solution: the speaker's own proposal; a product described or a technique discussed
     # ("Alexa is a voice assistant that ...", "RAG retrieves passages") proposes nothing.
     story = prompt.question_type == BEHAVIORAL

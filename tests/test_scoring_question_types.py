@@ -138,3 +138,23 @@ def test_bad_confirmations_change_nothing() -> None:
     plain = analyze(UNSURE, DELIVERY)
     for junk in ({"who": {"answer": True, "start": 5, "end": 10_000}}, {"tech": True}, {"who": 3}):
         assert analyze(UNSURE, DELIVERY, confirmations=junk).coverage == plain.coverage
+
+
+def test_a_metrics_tier_under_a_product_heading_is_not_a_proposal() -> None:
+    """Asked for measures, 'Product: share of ...' names a tier of metrics."""
+    prompt = PromptSpec.from_text("How would you measure the quality of an internal AI search?")
+    tiers = (
+        "Retrieval: recall@5 on 150 labelled questions.\n\n"
+        "Product: share of questions answered without a follow-up message within an hour."
+    )
+    proposal = "Product: a search assistant that cites the policy page it answers from."
+    assert not analyze(tiers, prompt).coverage["solution"].present
+    assert analyze(proposal, prompt).coverage["solution"].present
+
+
+def test_a_story_heading_is_not_a_proposal_heading() -> None:
+    prompt = PromptSpec.from_text("Design an AI feature for warehouse shift leads.")
+    saw = "What I saw: the schedule wasn't the hard part for warehouse shift leads."
+    build = "What I'd build: one-tap shift-cover requests for warehouse shift leads."
+    assert not analyze(saw, prompt).coverage["solution"].present
+    assert analyze(build, prompt).coverage["solution"].present
