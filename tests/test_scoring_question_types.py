@@ -158,3 +158,16 @@ def test_a_story_heading_is_not_a_proposal_heading() -> None:
     build = "What I'd build: one-tap shift-cover requests for warehouse shift leads."
     assert not analyze(saw, prompt).coverage["solution"].present
     assert analyze(build, prompt).coverage["solution"].present
+
+
+def test_a_story_of_building_tech_first_is_labelled_so_but_not_flagged() -> None:
+    """LABELS.md calls a story that opens on the speaker's build solution-first; the coach
+    still shows no product-design order flag on a story (issue 13)."""
+    story = (
+        "In my last project I implemented a knowledge distillation approach for an on-device "
+        "recommender. The result kept 92% of the accuracy and cut inference time by 80%."
+    )
+    report = analyze(story, PromptSpec.from_text("Tell me about a project you are proud of."))
+    assert report.question_type == "behavioral"
+    assert labels.report_labels(report)["solution_first"]
+    assert "solution-first" not in report.flag_ids()
