@@ -363,6 +363,8 @@ class _WhoDetector:
             return False, "generic people in a non-product answer"
         if modified:
             return True, f"narrowed by '{modifier}'"
+        if prev and prev[0] in lx.DESCRIBING_VERBS:  # "it assists users in navigation"
+            return False, "the users a described product serves, not a chosen segment"
         if self._clause(match, 2):
             return True, "narrowed by a clause"
         return False, "generic: says no one in particular"

@@ -247,6 +247,10 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("Track the time taken to check out and the reviewers' SLAs.", "metrics", True),
         # "User satisfaction (NPS):" names a measure, not the user.
         ("User satisfaction (NPS): +18 points\nRepeat orders: +5%", "who", False),
+        # The users a described product serves, and places nearby, are not a chosen segment.
+        ("It assists users in navigation between two points on the map.", "who", False),
+        ("It helps users to explore nearby restaurants and petrol pumps.", "who", False),
+        ("I'd build a planner that helps first-time sellers price their car.", "who", True),
     ],
 )
 def test_context_decisions_from_published_answers(answer: str, element: str, present: bool) -> None:
