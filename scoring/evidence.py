@@ -23,7 +23,7 @@ from scoring.rules.communication import (
 )
 from scoring.rules.craft import FRAMEWORK_NARRATION
 from scoring.rules.framing import SOLUTION_FIRST
-from scoring.rules.story import NO_OWN_ACTION, NO_REFLECTION, NO_RESULT
+from scoring.rules.story import NO_OWN_ACTION, NO_REFLECTION, NO_RESULT, concrete_result
 
 _DIGIT = re.compile(r"\d")
 FILLER_ALLOWANCE = 0.02  # fillers per word a spoken answer may have before it costs points
@@ -78,6 +78,11 @@ def own_action_told(a: Analysis) -> bool:
 
 def result_told(a: Analysis) -> bool:
     return not finds(NO_RESULT, a)
+
+
+def measured_result_told(a: Analysis) -> bool:
+    """The story's result comes with a number ('escalations dropped 30%')."""
+    return result_told(a) and concrete_result(a)
 
 
 def reflection_told(a: Analysis) -> bool:

@@ -156,14 +156,26 @@ STORY = Rubric(
             "story.result",
             tiers=(
                 Tier(
-                    ev.result_told,
+                    ev.measured_result_told,
                     35,
-                    "a result",
+                    "a measured result",
                     examples=(
                         _story(
                             "I set up a meeting with the ML lead and brought latency data. We "
                             "shipped the smaller model and p95 latency dropped from 2.1 to 0.9 "
                             "seconds."
+                        ),
+                    ),
+                ),
+                Tier(
+                    ev.result_told,
+                    20,
+                    "a result without a measure",
+                    "the result has no measure",
+                    examples=(
+                        _story(
+                            "I set up a meeting with the ML lead and brought latency data. In "
+                            "the end we shipped the smaller model and the team was happy."
                         ),
                     ),
                 ),

@@ -10,6 +10,7 @@ import pytest
 from scoring import PromptSpec, analyze, calibration, labels, order, question_type
 from scoring.analysis import analyse_text
 from scoring.question_type import TYPE_CUES, infer_question_type
+from scoring.rules import story
 from scoring.scores import overall
 
 ML_FIRST_STORY = (
@@ -39,7 +40,7 @@ def test_bank_category_wins_over_the_words() -> None:
     )
 
 
-@pytest.mark.parametrize("module", [question_type, order, calibration, labels])
+@pytest.mark.parametrize("module", [question_type, order, calibration, labels, story])
 def test_docstring_examples_hold(module) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

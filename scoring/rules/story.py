@@ -31,11 +31,32 @@ RESULT = re.compile(
     r"lowered|halved|doubled|tripled|achieved|delivered)\b[^.]{0,60}?\d)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 REFLECTION = re.compile(
     r"\b(?:learn(?:ed|t)|lessons?|in hindsight|looking back|next time|differently|taught me|"
     r"takeaway|reali[sz](?:ed|e)|since then|i now|would have|i'd have|should have)\b",
     re.IGNORECASE,
 )
+
+
+def concrete_result(analysis: Analysis) -> bool:
+    """A result with a measure: a sentence telling the outcome also holds a number.
+
+    >>> from scoring import PromptSpec
+    >>> from scoring.analysis import analyse_text
+    >>> def told(text):
+    ...     return concrete_result(analyse_text(text, PromptSpec.from_text(PROMPT), "pm"))
+    >>> told("We shipped the smaller model and p95 latency dropped from 2.1 to 0.9 seconds.")
+    True
+    >>> told("It was challenging but we shipped it. The feature was successful.")
+    False
+    """
+    answer = analysis.answer
+    for match in RESULT.finditer(answer):
+        sentence = analysis.sentence_at(match.start())
+        if _DIGIT.search(answer[sentence.start : sentence.end]):
+            return True
+    return False
 
 
 def _absent(pattern: re.Pattern[str]):
