@@ -54,3 +54,16 @@ def group(question_type: str) -> str:
 
 def length_bucket(words: int) -> str:
     return "short" if words < 80 else "long"
+
+
+def absence_key(question_type: str, words: int, language: str) -> str:
+    """The basis of an absence verdict: the kind of question and the length, or, for an
+    answer not in English, the kind alone (the vocabulary is English, so there an absence is
+    unsure whatever the length, and the few such answers are pooled).
+
+    >>> absence_key("product_design", 120, "en"), absence_key("metrics", 30, "other")
+    ('product:long', 'other:foreign')
+    """
+    if language != "en":
+        return f"{group(question_type)}:foreign"
+    return f"{group(question_type)}:{length_bucket(words)}"

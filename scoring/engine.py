@@ -77,14 +77,14 @@ def _reason_key(basis: str) -> str:
 
 
 def _calibrated_coverage(analysis: Analysis) -> dict[str, Coverage]:
-    kind = cal.group(analysis.prompt.question_type)
+    absence = cal.absence_key(analysis.prompt.question_type, analysis.words, analysis.language)
     out = {}
     for element, cover in analysis.coverage.items():
         if cover.present:
             keys = {_reason_key(span.basis) for span in cover.evidence}
             confidence, basis = max((cal.confidence(element, key), key) for key in keys)
         else:
-            basis = f"absent:{kind}:{cal.length_bucket(analysis.words)}"
+            basis = f"absent:{absence}"
             confidence = cal.confidence(element, basis)
         out[element] = replace(cover, basis=basis, confidence=confidence)
     return out

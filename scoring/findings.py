@@ -32,7 +32,7 @@ def basis(rule_id: str, analysis: Analysis) -> str:
         missing = any(not analysis.present(element) for element in framing)
         return f"{kind}:{'absent' if missing else 'late'}"
     if rule_id.startswith("missing-"):
-        return f"{kind}:{cal.length_bucket(analysis.words)}"
+        return cal.absence_key(analysis.prompt.question_type, analysis.words, analysis.language)
     return cal.ALL
 
 

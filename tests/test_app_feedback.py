@@ -133,13 +133,13 @@ def test_the_coach_asks_where_unsure_and_the_answer_recomputes_the_feedback(serv
     at = submit(new_app(), UNSURE_ANSWER, prompt_id=design)
     assert_clean(at)
     assert "The coach is not sure: you decide" in texts(at.subheader)
-    assert "Is “courier” who this is for?" in texts(at.markdown)
-    at.button(key="feedback_question_yes_who").click().run()
+    assert "Is “Delays” a problem your user has?" in texts(at.markdown)
+    at.button(key="feedback_question_yes_why").click().run()
     assert_clean(at)
     report = attempts.list_attempts(db, user)[0]
     stored = attempts.get_attempt(db, user, report.id).report
-    assert stored is not None and stored.coverage["who"].present
-    assert "Is “courier” who this is for?" not in texts(at.markdown)
+    assert stored is not None and stored.coverage["why"].present
+    assert "Is “Delays” a problem your user has?" not in texts(at.markdown)
 
 
 def test_flags_worth_checking_are_shown_apart(services) -> None:

@@ -143,9 +143,7 @@ def test_changed_secrets_apply_on_the_next_rerun(
 ) -> None:
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("COACH_LEVEL", raising=False)
-    at = AppTest.from_file(
-        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30
-    )
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
     at.secrets["COACH_LEVEL"] = "apm"
     at.run()
     assert_clean(at)

@@ -163,6 +163,19 @@ def test_non_english_answer_gets_an_info_flag() -> None:
     assert "non-english" in report.flag_ids()
 
 
+def test_absences_in_another_language_are_only_worth_checking() -> None:
+    """The vocabulary is English: calibrated on the corpus, 'no user' on a Spanish answer is
+    right about a third of the time, so it is shown as worth checking and costs nothing."""
+    answer = (
+        "Construiría un asistente con IA que resume las notas de cada paciente para el "
+        "equipo del turno siguiente, con un modelo de lenguaje ajustado a nuestros datos."
+    )
+    report = analyze(answer, PromptSpec.from_text("Design an AI feature for a hospital."))
+    tentative = {f.id for f in report.flags if f.tentative}
+    assert {"missing-user", "missing-problem", "missing-metrics"} <= tentative
+    assert report.coverage["who"].basis == "absent:product:foreign"
+
+
 def test_over_limit_answer_raises_a_typed_error() -> None:
     with pytest.raises(AnswerTooLongError) as caught:
         analyze("word " * (MAX_WORDS + 1))

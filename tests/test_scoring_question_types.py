@@ -111,7 +111,8 @@ def test_a_tentative_error_costs_no_points() -> None:
 
 
 UNSURE = (
-    "We would predict courier availability with a gradient-boosted model trained on historical "
+    "Delays at pickup are common. We would predict courier availability with a gradient-boosted "
+    "model trained on historical "
     "orders, weather and time of day, and show an honest ETA band instead of a single number. "
     "The restaurant dashboard would get a prep-time nudge. Success is the on-time rate within "
     "the promised band, with cancellations as a guardrail. Offline we backtest the ETA model on "
@@ -123,21 +124,21 @@ DELIVERY = PromptSpec.from_text("Design an AI feature for a delivery app")
 
 def test_an_unsure_verdict_becomes_a_question_and_the_answer_settles_it() -> None:
     report = analyze(UNSURE, DELIVERY)
-    (who,) = [q for q in report.questions if q.element == "who"]
-    assert who.text == "Is \u201ccourier\u201d who this is for?"
-    assert UNSURE[who.start : who.end] == who.quote
-    yes = {"who": {"answer": True, "start": who.start, "end": who.end}}
+    (why,) = [q for q in report.questions if q.element == "why"]
+    assert why.text == "Is \u201cDelays\u201d a problem your user has?"
+    assert UNSURE[why.start : why.end] == why.quote
+    yes = {"why": {"answer": True, "start": why.start, "end": why.end}}
     settled = analyze(UNSURE, DELIVERY, confirmations=yes)
-    assert settled.coverage["who"].present and settled.coverage["who"].confidence == 1.0
-    assert "missing-user" not in settled.flag_ids() and "missing-user" in report.flag_ids()
-    assert not [q for q in settled.questions if q.element == "who"]
-    no = analyze(UNSURE, DELIVERY, confirmations={"who": {"answer": False}})
-    assert not no.coverage["who"].present and no.coverage["who"].confidence == 1.0
+    assert settled.coverage["why"].present and settled.coverage["why"].confidence == 1.0
+    assert "missing-problem" not in settled.flag_ids() and "missing-problem" in report.flag_ids()
+    assert not [q for q in settled.questions if q.element == "why"]
+    no = analyze(UNSURE, DELIVERY, confirmations={"why": {"answer": False}})
+    assert not no.coverage["why"].present and no.coverage["why"].confidence == 1.0
 
 
 def test_bad_confirmations_change_nothing() -> None:
     plain = analyze(UNSURE, DELIVERY)
-    for junk in ({"who": {"answer": True, "start": 5, "end": 10_000}}, {"tech": True}, {"who": 3}):
+    for junk in ({"why": {"answer": True, "start": 5, "end": 10_000}}, {"tech": True}, {"why": 3}):
         assert analyze(UNSURE, DELIVERY, confirmations=junk).coverage == plain.coverage
 
 

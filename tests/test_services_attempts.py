@@ -350,7 +350,8 @@ def test_a_flag_worth_checking_is_shown_but_not_counted(
 
 
 UNSURE_ANSWER = (
-    "We would predict courier availability with a gradient-boosted model trained on historical "
+    "Delays at pickup are common. We would predict courier availability with a gradient-boosted "
+    "model trained on historical "
     "orders, weather and time of day, and show an honest ETA band instead of a single number. "
     "The restaurant dashboard would get a prep-time nudge. Success is the on-time rate within "
     "the promised band, with cancellations as a guardrail. Offline we backtest the ETA model on "
@@ -370,18 +371,18 @@ def test_the_learners_answer_to_a_question_settles_the_verdict_and_survives_resc
 
     view = _submit(db, user, _design_prompt(bank), UNSURE_ANSWER)
     assert view.report is not None
-    (asked,) = [q for q in view.report.questions if q.element == "who"]
-    assert "missing-user" in view.report.flag_ids()
-    settled = attempts.answer_question(db, user, view.id, element="who", answer=True)
+    (asked,) = [q for q in view.report.questions if q.element == "why"]
+    assert "missing-problem" in view.report.flag_ids()
+    settled = attempts.answer_question(db, user, view.id, element="why", answer=True)
     report = settled.attempt.report
-    assert report is not None and report.coverage["who"].present
-    assert report.coverage["who"].evidence[0].text == asked.quote
-    assert "missing-user" not in report.flag_ids()
-    assert not [q for q in report.questions if q.element == "who"]
+    assert report is not None and report.coverage["why"].present
+    assert report.coverage["why"].evidence[0].text == asked.quote
+    assert "missing-problem" not in report.flag_ids()
+    assert not [q for q in report.questions if q.element == "why"]
     rescore.rescore_attempts(db, only_outdated=False, user=user)
     again = attempts.get_attempt(db, user, view.id).report
-    assert again is not None and again.coverage["who"].present
-    assert attempts.question_answers(db) == {"who": {"yes": 1, "no": 0}}
+    assert again is not None and again.coverage["why"].present
+    assert attempts.question_answers(db) == {"why": {"yes": 1, "no": 0}}
 
 
 def test_a_question_the_report_does_not_ask_is_refused(

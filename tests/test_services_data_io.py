@@ -495,7 +495,7 @@ def _learner_data(db: Database, user: UserContext, bank: Bank) -> None:
         submitted_at=T0 + timedelta(minutes=4),
         self_ratings={"framing": 80, "metrics": 55},
     )
-    attempts.answer_question(db, user, unsure.attempt.id, element="who", answer=True)
+    attempts.answer_question(db, user, unsure.attempt.id, element="why", answer=True)
     weak = _submit(db, user, design, WEAK_ANSWER, T0 + timedelta(days=1))
     flag = next(f for f in weak.report.flags if not f.tentative)  # type: ignore[union-attr]
     attempts.dispute_flag(
@@ -552,7 +552,7 @@ def test_export_then_import_restores_notes_interviews_and_mock_interviews(
     exported = json.loads(payload)
     unsure, weak, strong = exported["attempts"]
     assert unsure["self_ratings"] == {"framing": 80, "metrics": 55}
-    assert unsure["confirmations"]["who"]["answer"] is True
+    assert unsure["confirmations"]["why"]["answer"] is True
     assert [d["reason"] for d in weak["disputes"]] == ["I named the user."]
     assert [len(i["turns"]) for i in weak["interviews"]] == [2]
     assert weak["interviews"][0]["turns"][1]["answer"] is None  # the open question travels too
@@ -571,10 +571,10 @@ def test_export_then_import_restores_notes_interviews_and_mock_interviews(
     feedback = attempts.feedback_view(db, user, by_answer[UNSURE_ANSWER].id)
     assert feedback.self_ratings == {"framing": 80, "metrics": 55}
     assert feedback.attempt.report is not None
-    assert feedback.attempt.report.coverage["who"].present  # the learner's "yes" still counts
+    assert feedback.attempt.report.coverage["why"].present  # the learner's "yes" still counts
     rescore.rescore_attempts(db, only_outdated=False, user=user)
     again = attempts.get_attempt(db, user, feedback.attempt.id).report
-    assert again is not None and again.coverage["who"].present
+    assert again is not None and again.coverage["why"].present
     disputed = attempts.feedback_view(db, user, by_answer[WEAK_ANSWER].id).disputes
     assert list(disputed.values()) == ["I named the user."]
     interview = interviewer.get_interview(
@@ -660,7 +660,7 @@ HOSTILE_NOTES = [
     ("attempts.0.self_ratings.framing", 101, "record 1: self_ratings.framing: must be 0 to 100"),
     ("attempts.0.self_ratings.charm", 50, "record 1: self_ratings.charm: is not a dimension"),
     ("attempts.0.self_ratings", [1], "record 1: self_ratings: must be an object, got a list"),
-    ("attempts.0.confirmations.who.end", 10**6, "record 1: confirmations.who.end: must be"),
+    ("attempts.0.confirmations.why.end", 10**6, "record 1: confirmations.why.end: must be"),
     ("attempts.0.confirmations.vibe", {}, "record 1: confirmations.vibe: must be one of"),
     ("attempts.1.disputes.0.flag_id", "made-up", "record 2: disputes[0].flag_id: the report has"),
     ("attempts.1.disputes.0.span_start", -1, "record 2: disputes[0].span_start: must be 0 to"),
