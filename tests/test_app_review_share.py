@@ -86,12 +86,15 @@ def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
     assert review.overall_comment == "Start from <i>the agents</i>."
     assert [(c.quote, c.body) for c in review.comments] == [("basically everyone", "Who exactly?")]
     assert review.decisions == []  # flags left "Not reviewed" are no decision
-    # Another review starts from an empty form, with the name kept.
-    at.button(key="review_link_again").click().run()
-    assert_clean(at)
-    assert at.text_area(key="link_review_overall").value == ""
-    assert at.text_input(key="link_review_name").value == "<b>Mo</b>"
-    assert "Who exactly?" not in texts(at.markdown)
+    # The link took its one review: no form for another, here or in a fresh browser.
+    assert not at.text_area and not at.get("html") and "review_link_again" not in str(at)
+    at.run()
+    assert "Thank you" in texts(at.success) and not at.text_area
+    again = _open_link(token)
+    assert "already been used for a review. Thank you!" in texts(again.info)
+    assert not again.get("html") and not again.text_area and not again.metric
+    assert WEAK_ANSWER[:30] not in str(again)
+    assert len(_stored(shared, attempt_id)) == 1
 
 
 def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:
@@ -171,6 +174,14 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     at.button(key=f"feedback_link_revoke_{link.id}").click().run()
     assert_clean(at)
     assert "**revoked**" in texts(at.markdown) and "/?review=" not in texts(at.code)
+    # A link that took its review is listed as used, with no Revoke button.
+    used = review_links.create_link(shared, _ada(shared), attempt_id)
+    review_links.submit_link_review(shared, used.token, name="Mo", review={"overall_comment": "ok"})
+    at.run()
+    assert_clean(at)
+    assert f"Link #{used.link.id} · **used**" in texts(at.markdown)
+    assert "review received" in texts(at.markdown)
+    assert f"feedback_link_revoke_{used.link.id}" not in [b.key for b in at.button]
 
 
 @pytest.mark.usefixtures("data_dir")

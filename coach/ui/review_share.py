@@ -89,7 +89,7 @@ def get_a_review(frame: Frame, view: AttemptView) -> None:
 
 def _review_links(frame: Frame, view: AttemptView) -> None:
     st.caption(
-        "A review link lets a mentor without an account read this attempt and review it, "
+        "A review link lets a mentor without an account read this attempt and review it once, "
         "and nothing else. Only you see this list; revoke a link to end it at once."
     )
     days_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
@@ -117,7 +117,12 @@ def _review_links(frame: Frame, view: AttemptView) -> None:
 
 
 def _link_row(frame: Frame, link: LinkView) -> None:
-    used = f"last used {link.last_used_at:%d %b %H:%M}" if link.last_used_at else "not used yet"
+    if link.reviewed_at is not None:
+        used = f"review received {link.reviewed_at:%d %b %H:%M}"
+    elif link.last_used_at is not None:
+        used = f"opened {link.last_used_at:%d %b %H:%M}, no review yet"
+    else:
+        used = "not opened yet"
     row = st.container(horizontal=True, vertical_alignment="center")
     row.markdown(
         f"Link #{link.id} · **{link.status}** · created "
