@@ -154,12 +154,7 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     shared: Database, prompt: Prompt
 ) -> None:
     attempt_id = answer(shared, _ada(shared), prompt)
-    at = new_app()
-    at.text_input(key="sign_in_email").input("ada@example.com")
-    at.text_input(key="sign_in_password").input(PASSWORD)
-    at.button[0].click().run()
-    at.session_state["feedback_attempt_id"] = attempt_id
-    goto(at, FEEDBACK)
+    at = _signed_in_feedback(attempt_id)
     at.slider(key="feedback_link_days").set_value(3).run()
     at.button(key="feedback_link_create").click().run()
     assert_clean(at)
@@ -182,6 +177,39 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     assert f"Link #{used.link.id} · **used**" in texts(at.markdown)
     assert "review received" in texts(at.markdown)
     assert f"feedback_link_revoke_{used.link.id}" not in [b.key for b in at.button]
+
+
+def test_links_use_the_public_address_when_one_is_set(
+    shared: Database, prompt: Prompt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_PUBLIC_URL", "https://coach.example.org/coach/")
+    attempt_id = answer(shared, _ada(shared), prompt)
+    at = _signed_in_feedback(attempt_id)
+    at.button(key="feedback_link_create").click().run()
+    assert_clean(at)
+    shown = texts(at.code).strip()
+    prefix = "https://coach.example.org/coach/?review="
+    assert shown.startswith(prefix)
+    assert review_links.open_link(shared, shown.removeprefix(prefix)).attempt.id == attempt_id
+
+
+def test_a_public_url_that_is_not_an_http_address_stops_the_app_with_a_message(
+    shared: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_PUBLIC_URL", "coach.example.org/coach")
+    at = new_app()
+    assert_clean(at)
+    assert "settings are invalid" in current_page(at)
+    assert "COACH_PUBLIC_URL must be an http(s) address" in texts(at.code)
+
+
+def _signed_in_feedback(attempt_id: int) -> AppTest:
+    at = new_app()
+    at.text_input(key="sign_in_email").input("ada@example.com")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.session_state["feedback_attempt_id"] = attempt_id
+    return goto(at, FEEDBACK)
 
 
 @pytest.mark.usefixtures("data_dir")

@@ -53,10 +53,15 @@ def review_caption(level: str, submitted_at: datetime | str) -> str:
     return f"Target level {level_label(level)} · answered {when}"
 
 
-def link_url(token: str) -> str:
-    """The address of a review link: the app's root (the browser's scheme and host, plus
-    ``server.baseUrlPath``) with ``?review=TOKEN``; relative when the browser's URL is unknown.
+def link_url(token: str, public_url: str | None = None) -> str:
+    """The address of a review link: the app's root with ``?review=TOKEN``.
+
+    The root is ``public_url`` when the operator set one (``COACH_PUBLIC_URL``: behind a proxy
+    that rewrites paths the browser's URL does not lead back); otherwise the browser's scheme
+    and host plus ``server.baseUrlPath``, relative when the browser's URL is unknown.
     """
+    if public_url:
+        return f"{public_url.rstrip('/')}/?{REVIEW_PARAM}={token}"
     address = urlsplit(st.context.url or "")
     origin = f"{address.scheme}://{address.netloc}" if address.netloc else ""
     prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
@@ -106,7 +111,7 @@ def _review_links(frame: Frame, view: AttemptView) -> None:
     new = st.session_state.get(NEW_LINK)
     if new is not None and new[0] == view.id:
         st.success("Copy this link now: it is shown only once (only a fingerprint is kept).")
-        st.code(link_url(new[1]), language=None, wrap_lines=True)
+        st.code(link_url(new[1], frame.settings.public_url), language=None, wrap_lines=True)
     try:
         links = review_links.list_links(frame.db, frame.user, view.id)
     except CoachError as error:
