@@ -185,6 +185,10 @@ class ReviewLinkError(AccessDeniedError):
     """A review link is unknown, expired or revoked: the plain message says which."""
 
 
+class ReviewLinkUsedError(ReviewLinkError):
+    """A review link has already taken its one review."""
+
+
 class ReviewNotFoundError(AccessDeniedError):
     """No review comment (or review) with that id that this user may see; worded like a
     missing id so it never hints that someone else's exists."""

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import SecretStr, field_validator
@@ -56,6 +57,26 @@ class Settings(BaseSettings):
     # Behind a reverse proxy every browser comes from the proxy's address: name the header that
     # carries the client's (e.g. X-Forwarded-For) so sign-in throttling counts per client.
     client_ip_header: str | None = None
+    # The address learners reach the app at, when a proxy rewrites paths so the browser's own
+    # URL does not lead back to it: review links are built from it.
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                "COACH_PUBLIC_URL must be an http(s) address such as "
+                f"https://coach.example.org/coach, not {value!r}"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError(
+                f"COACH_PUBLIC_URL must be the app's root address, without ? or #: {value!r}"
+            )
+        return value
 
     @field_validator("session_hours")
     @classmethod
@@ -187,4 +208,5 @@ def load_settings(
         allow_signup=(lookup("COACH_ALLOW_SIGNUP") or "").lower() in _TRUE,
         session_hours=lookup("COACH_SESSION_HOURS") or 24 * 14,  # type: ignore[arg-type]
         client_ip_header=lookup("COACH_CLIENT_IP_HEADER"),
+        public_url=lookup("COACH_PUBLIC_URL"),
     )

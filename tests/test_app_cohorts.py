@@ -5,6 +5,7 @@ sees what is due. The no-login mode has no cohort pages."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -241,3 +242,28 @@ def test_no_cohort_page_shows_another_cohorts_learners(shared: Database, bank: B
     assert [o.options for o in bea.selectbox if o.key == "dashboard_cohort"] == [["Autumn"]]
     # Mo, Spring's mentor, does see her there.
     assert "ann@example.com" in _everything_shown(goto(signed_in("mo@example.com"), DASHBOARD))
+
+
+def test_the_learners_table_shows_a_blank_state_not_none(shared: Database, bank: Bank) -> None:
+    """Ann has three answers (too few for a change); Bea none (no average, no last answer)."""
+    invite = spring(shared)
+    cohorts.join_cohort(shared, user_of(shared, "bea@example.com"), code=invite.code)
+    ann = user_of(shared, "ann@example.com")
+    for _ in range(3):
+        attempts.submit_answer(
+            shared, ann, prompt=bank.prompts[0], answer=WEAK_ANSWER, mode="practice",
+            level="pm", started_at=T0,
+        )  # fmt: skip
+    mo = goto(signed_in("mo@example.com"), DASHBOARD)
+    assert_clean(mo)
+    table = mo.dataframe[0].value.set_index("learner")
+    assert table.loc["<b>Ann</b>", "change"] == "—"
+    assert table.loc["<b>Ann</b>", "average"].isdigit()
+    assert table.loc["<b>Ann</b>", "last_attempt"] == f"{datetime.now(UTC):%d %b %Y}"
+    assert table.loc["Bea", ["average", "change", "last_attempt"]].to_list() == ["—"] * 3
+    cells = table.drop(columns=["trend", "completion"]).astype(str).to_numpy().ravel()
+    assert not {"None", "nan", "NaN", "NaT", "<NA>"} & set(cells)
+    columns = json.loads(mo.dataframe[0].proto.columns)
+    assert "until the learner has 10 scored answers" in columns["change"]["help"]
+    assert "how often each flag fires" in texts(mo.caption).lower()
+    assert "error or a warning" in texts(mo.caption)

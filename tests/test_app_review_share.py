@@ -86,12 +86,15 @@ def test_a_valid_link_shows_the_attempt_and_a_form_and_nothing_else(
     assert review.overall_comment == "Start from <i>the agents</i>."
     assert [(c.quote, c.body) for c in review.comments] == [("basically everyone", "Who exactly?")]
     assert review.decisions == []  # flags left "Not reviewed" are no decision
-    # Another review starts from an empty form, with the name kept.
-    at.button(key="review_link_again").click().run()
-    assert_clean(at)
-    assert at.text_area(key="link_review_overall").value == ""
-    assert at.text_input(key="link_review_name").value == "<b>Mo</b>"
-    assert "Who exactly?" not in texts(at.markdown)
+    # The link took its one review: no form for another, here or in a fresh browser.
+    assert not at.text_area and not at.get("html") and "review_link_again" not in str(at)
+    at.run()
+    assert "Thank you" in texts(at.success) and not at.text_area
+    again = _open_link(token)
+    assert "already been used for a review. Thank you!" in texts(again.info)
+    assert not again.get("html") and not again.text_area and not again.metric
+    assert WEAK_ANSWER[:30] not in str(again)
+    assert len(_stored(shared, attempt_id)) == 1
 
 
 def _add_comment(at: AppTest, key: str, *, quote: str, body: str) -> None:
@@ -151,12 +154,7 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     shared: Database, prompt: Prompt
 ) -> None:
     attempt_id = answer(shared, _ada(shared), prompt)
-    at = new_app()
-    at.text_input(key="sign_in_email").input("ada@example.com")
-    at.text_input(key="sign_in_password").input(PASSWORD)
-    at.button[0].click().run()
-    at.session_state["feedback_attempt_id"] = attempt_id
-    goto(at, FEEDBACK)
+    at = _signed_in_feedback(attempt_id)
     at.slider(key="feedback_link_days").set_value(3).run()
     at.button(key="feedback_link_create").click().run()
     assert_clean(at)
@@ -171,6 +169,47 @@ def test_the_learner_creates_lists_and_revokes_links_on_feedback(
     at.button(key=f"feedback_link_revoke_{link.id}").click().run()
     assert_clean(at)
     assert "**revoked**" in texts(at.markdown) and "/?review=" not in texts(at.code)
+    # A link that took its review is listed as used, with no Revoke button.
+    used = review_links.create_link(shared, _ada(shared), attempt_id)
+    review_links.submit_link_review(shared, used.token, name="Mo", review={"overall_comment": "ok"})
+    at.run()
+    assert_clean(at)
+    assert f"Link #{used.link.id} · **used**" in texts(at.markdown)
+    assert "review received" in texts(at.markdown)
+    assert f"feedback_link_revoke_{used.link.id}" not in [b.key for b in at.button]
+
+
+def test_links_use_the_public_address_when_one_is_set(
+    shared: Database, prompt: Prompt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_PUBLIC_URL", "https://coach.example.org/coach/")
+    attempt_id = answer(shared, _ada(shared), prompt)
+    at = _signed_in_feedback(attempt_id)
+    at.button(key="feedback_link_create").click().run()
+    assert_clean(at)
+    shown = texts(at.code).strip()
+    prefix = "https://coach.example.org/coach/?review="
+    assert shown.startswith(prefix)
+    assert review_links.open_link(shared, shown.removeprefix(prefix)).attempt.id == attempt_id
+
+
+def test_a_public_url_that_is_not_an_http_address_stops_the_app_with_a_message(
+    shared: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_PUBLIC_URL", "coach.example.org/coach")
+    at = new_app()
+    assert_clean(at)
+    assert "settings are invalid" in current_page(at)
+    assert "COACH_PUBLIC_URL must be an http(s) address" in texts(at.code)
+
+
+def _signed_in_feedback(attempt_id: int) -> AppTest:
+    at = new_app()
+    at.text_input(key="sign_in_email").input("ada@example.com")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.session_state["feedback_attempt_id"] = attempt_id
+    return goto(at, FEEDBACK)
 
 
 @pytest.mark.usefixtures("data_dir")

@@ -88,3 +88,28 @@ def test_blank_values_count_as_unset() -> None:
     settings = load_settings(environ={"OPENAI_API_KEY": "  ", "COACH_LEVEL": ""})
     assert settings.openai_api_key is None
     assert settings.default_level == "pm"
+
+
+def test_the_public_url_comes_from_the_environment_or_secrets() -> None:
+    assert load_settings(environ={}).public_url is None
+    assert load_settings(environ={"COACH_PUBLIC_URL": "  "}).public_url is None
+    from_env = load_settings(environ={"COACH_PUBLIC_URL": " https://coach.example.org/coach/ "})
+    assert from_env.public_url == "https://coach.example.org/coach/"
+    from_secrets = load_settings(environ={}, secrets={"COACH_PUBLIC_URL": "http://10.0.0.5:8501"})
+    assert from_secrets.public_url == "http://10.0.0.5:8501"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "coach.example.org",
+        "ftp://coach.example.org",
+        "https://",
+        "javascript:alert(1)",
+        "https://coach.example.org/?review=x",
+        "https://coach.example.org/#top",
+    ],
+)
+def test_a_public_url_that_is_not_an_http_root_address_is_rejected(value: str) -> None:
+    with pytest.raises(ValidationError, match="COACH_PUBLIC_URL must be"):
+        load_settings(environ={"COACH_PUBLIC_URL": value})

@@ -50,6 +50,7 @@ def test_the_docs_name_every_setting_compose_uses() -> None:
         "COACH_ALLOW_REMOTE_SINGLE_USER",
         "COACH_ALLOW_SIGNUP",
         "COACH_CLIENT_IP_HEADER",
+        "COACH_PUBLIC_URL",
         "pg_dump",
         "pg_restore",
         "coach db upgrade",

@@ -7,18 +7,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select
 
 from coach.db.database import Database
 from coach.db.models import Assignment, Attempt, AttemptFlag, Review
 from coach.errors import AssignmentError, CohortLeadRequiredError, CohortNotFoundError
-from coach.services import assignments, cohort_dashboard, cohorts
+from coach.services import assignments, attempts, cohort_dashboard, cohorts
 from coach.services.assignments import LATE, NOT_STARTED, REVIEWED, SUBMITTED
 from coach.services.users import UserContext
 from question_bank import Bank
+from tests.conftest import WEAK_ANSWER
 from tests.test_services_cohorts import SHELL, person
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -36,6 +39,7 @@ def add_attempt(
     dims: int | None = None,
     status: str = "scored",
     demo: bool = False,
+    severity: str = "error",
 ) -> int:
     """Insert one scored attempt with known scores and flag rows; return its id."""
     score = overall if dims is None else dims
@@ -69,7 +73,7 @@ def add_attempt(
                     attempt_id=attempt_id,
                     user_id=user.user_id,
                     flag_id=flag_id,
-                    severity="error",
+                    severity=severity,
                     span_start=start,
                     span_end=start + 1,
                     submitted_at=at,
@@ -309,6 +313,54 @@ def test_the_dashboard_aggregates_trend_flags_completion_and_who_to_watch(
     framing = board.dimensions.query("dimension == 'framing'").set_index("learner")["score"]
     assert framing["Ann"] == pytest.approx(54.5)
     assert list(board.falling["learner"]) == ["Ann"] and list(board.stopped["learner"]) == ["Bea"]
+
+
+def test_change_stays_blank_until_both_trend_windows_are_full(db: Database, spring: Spring) -> None:
+    """Three answers, or seven (five against two), give no change and are never "falling";
+    at ten the newest five (40) are set against 90, 90, 90, 40, 40 (70)."""
+    for n in range(3):
+        add_attempt(db, spring.ann, "p", NOW - (9 - n) * DAY, overall=90)
+    assert pd.isna(_learner(db, spring, "Ann").change)
+    for n in range(4):
+        add_attempt(db, spring.ann, "p", NOW - (6 - n) * DAY, overall=40)
+    ann = _learner(db, spring, "Ann")
+    assert ann.attempts == 7 and pd.isna(ann.change) and not bool(ann.falling)
+    for n in range(3):
+        add_attempt(db, spring.ann, "p", NOW - (2 - n) * DAY, overall=40)
+    ann = _learner(db, spring, "Ann")
+    assert ann.attempts == 10 and ann.change == pytest.approx(40 - 70) and bool(ann.falling)
+    bea = _learner(db, spring, "Bea")
+    assert bea.attempts == 0 and pd.isna(bea.average) and pd.isna(bea.last_attempt)
+
+
+def _learner(db: Database, spring: Spring, name: str) -> pd.Series:
+    board = cohort_dashboard.cohort_dashboard(db, spring.mentor, cohort_id=spring.id, now=NOW)
+    return board.learners.set_index("learner").loc[name]
+
+
+def test_flag_rates_count_errors_and_warnings_not_hints_or_worth_checking(
+    db: Database, spring: Spring, bank: Bank
+) -> None:
+    add_attempt(db, spring.ann, "p", NOW - 3 * DAY, flags=["solution-first"])
+    add_attempt(db, spring.ann, "p", NOW - 2 * DAY, flags=["no-metric"], severity="warning")
+    add_attempt(db, spring.ann, "p", NOW - DAY, flags=["no-summary"], severity="info")
+    # A real answer whose every flag the engine is unsure of: shown as "worth checking" only.
+    scored = attempts.submit_answer(
+        db, spring.ann, prompt=bank.prompts[0], answer=WEAK_ANSWER, mode="practice",
+        level="pm", started_at=NOW - DAY,
+    )  # fmt: skip
+    assert scored.report is not None and scored.report.flags
+    unsure = replace(
+        scored.report, flags=tuple(replace(f, tentative=True) for f in scored.report.flags)
+    )
+    with db.session() as session:
+        attempts.apply_report(session.get(Attempt, scored.id), unsure)
+        session.commit()
+    rates = cohort_dashboard.cohort_dashboard(
+        db, spring.mentor, cohort_id=spring.id, now=NOW
+    ).flag_rates
+    assert sorted(rates.columns) == ["no-metric", "solution-first"]
+    assert rates.loc["Ann"].to_dict() == {"solution-first": 0.25, "no-metric": 0.25}
 
 
 def test_a_learner_who_never_practised_is_listed_as_stopped(db: Database, spring: Spring) -> None:

@@ -1,9 +1,10 @@
 """Review links on SQLite and PostgreSQL: only the hash is stored, the owner lists and revokes
-them, a visitor reviews through a valid one, and an expired, revoked or unknown link shows
-nothing and stores nothing."""
+them, a visitor reviews once through a valid one (racing visitors store one review), and a
+used, expired, revoked or unknown link shows nothing and stores nothing."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,13 @@ from sqlalchemy import select
 from coach.db import review_queries
 from coach.db.database import Database
 from coach.db.models import Review, ReviewLink
-from coach.errors import AttemptNotFoundError, ReviewInputError, ReviewLinkError
+from coach.errors import (
+    AttemptNotFoundError,
+    CoachError,
+    ReviewInputError,
+    ReviewLinkError,
+    ReviewLinkUsedError,
+)
 from coach.services import attempts, review_links
 from coach.services.accounts import digest
 from coach.services.users import UserContext
@@ -88,7 +95,68 @@ def test_a_visitor_reviews_through_a_valid_link_and_the_owner_sees_it(
         ("basically everyone", "Who exactly? <script>x</script>")
     ]
     (listed,) = review_links.list_links(db, user, attempt_id, now=T0 + timedelta(hours=3))
-    assert (listed.status, listed.last_used_at) == ("active", T0 + timedelta(hours=2))
+    assert (listed.status, listed.last_used_at) == ("used", T0 + timedelta(hours=2))
+    assert listed.reviewed_at == T0 + timedelta(hours=2)
+
+
+def test_a_link_takes_one_review_then_shows_nothing(
+    db: Database, user: UserContext, attempt_id: int
+) -> None:
+    created = review_links.create_link(db, user, attempt_id, now=T0)
+    review_links.submit_link_review(db, created.token, name="Mo", review=REVIEW, now=T0)
+    later = T0 + timedelta(hours=1)
+    with pytest.raises(ReviewLinkUsedError, match="already been used for a review"):
+        review_links.submit_link_review(db, created.token, name="Bo", review=REVIEW, now=later)
+    with pytest.raises(ReviewLinkUsedError, match="already been used for a review"):
+        review_links.open_link(db, created.token, now=later)
+    assert [r.reviewer_name for r in _stored_reviews(db, attempt_id)] == ["Mo"]
+    # Used outlasts the link's lifetime; the owner may still revoke it (the owner's act wins).
+    (listed,) = review_links.list_links(db, user, attempt_id, now=T0 + timedelta(days=30))
+    assert listed.status == "used"
+    review_links.revoke_link(db, user, created.link.id, now=later)
+    (listed,) = review_links.list_links(db, user, attempt_id, now=later)
+    assert (listed.status, listed.reviewed_at) == ("revoked", T0)
+    # Another link to the same attempt takes its own review.
+    second = review_links.create_link(db, user, attempt_id, now=T0)
+    review_links.submit_link_review(db, second.token, name="Bo", review=REVIEW, now=later)
+    assert len(_stored_reviews(db, attempt_id)) == 2
+
+
+def test_a_refused_review_leaves_the_link_unused(
+    db: Database, user: UserContext, attempt_id: int
+) -> None:
+    created = review_links.create_link(db, user, attempt_id, now=T0)
+    with pytest.raises(ReviewInputError):
+        review_links.submit_link_review(db, created.token, name=" ", review=REVIEW, now=T0)
+    (listed,) = review_links.list_links(db, user, attempt_id, now=T0)
+    assert (listed.status, listed.reviewed_at) == ("active", None)
+    review_links.submit_link_review(db, created.token, name="Mo", review=REVIEW, now=T0)
+    assert len(_stored_reviews(db, attempt_id)) == 1
+
+
+def test_two_visitors_submitting_through_one_link_store_one_review(
+    db: Database, user: UserContext, attempt_id: int
+) -> None:
+    created = review_links.create_link(db, user, attempt_id)
+    racers = ["Ann", "Bea", "Cy", "Dee"]
+    barrier = threading.Barrier(len(racers))
+    outcomes: list[str] = []
+
+    def submit(name: str) -> None:
+        barrier.wait()
+        try:
+            review_links.submit_link_review(db, created.token, name=name, review=REVIEW)
+            outcomes.append("stored")
+        except CoachError as error:
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=submit, args=(name,)) for name in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ReviewLinkUsedError"] * 3 + ["stored"], outcomes
+    assert len(_stored_reviews(db, attempt_id)) == 1
 
 
 @pytest.mark.parametrize(

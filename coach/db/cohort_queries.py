@@ -40,6 +40,9 @@ from coach.db.models import (
 )
 
 LEARNER = "learner"
+# The flags a learner is shown as faults. Hints (info) are not counted; "worth checking" flags
+# never reach attempt_flags (coach.services.attempts.apply_report).
+COUNTED_SEVERITIES: tuple[str, ...] = ("error", "warning")
 
 # --- cohorts, invites and members ------------------------------------------------------------
 
@@ -371,7 +374,8 @@ def recent_scores(session: Session, *, cohort_id: int, limit: int) -> Sequence[R
 
 def flag_rates(session: Session, *, cohort_id: int) -> Sequence[Row[Any]]:
     """Return (user_id, flag_id, attempts, rate): for each learner and flag, how many of the
-    learner's scored attempts raised it and what share of their scored attempts that is."""
+    learner's scored attempts raised it as an error or warning (``COUNTED_SEVERITIES``) and
+    what share of their scored attempts that is."""
     # No window here: the flag rows are found through their user_id index and joined to their
     # attempt by primary key (joining the ranked subquery instead cost several times more).
     counted = _counts_scored(cohort_id)
@@ -391,7 +395,11 @@ def flag_rates(session: Session, *, cohort_id: int) -> Sequence[Row[Any]]:
         )
         .join(Attempt, Attempt.id == AttemptFlag.attempt_id)
         .join(totals, totals.c.user_id == AttemptFlag.user_id)
-        .where(AttemptFlag.user_id.in_(_learner_ids(cohort_id)), *counted)
+        .where(
+            AttemptFlag.user_id.in_(_learner_ids(cohort_id)),
+            AttemptFlag.severity.in_(COUNTED_SEVERITIES),
+            *counted,
+        )
         .group_by(AttemptFlag.user_id, AttemptFlag.flag_id, totals.c.total)
         .order_by(AttemptFlag.user_id, AttemptFlag.flag_id)
     ).all()

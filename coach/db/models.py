@@ -614,7 +614,8 @@ class ReviewElement(Base):
 
 class ReviewLink(Base):
     """A read-only link to one attempt for a reviewer without an account. Only the SHA-256 of
-    the long random token is stored; the link expires and can be revoked."""
+    the long random token is stored; the link expires, can be revoked, and takes one submitted
+    review (``reviewed_at``)."""
 
     __tablename__ = "review_links"
     __table_args__ = (Index("ix_review_links_attempt_id", "attempt_id"),)
@@ -627,3 +628,4 @@ class ReviewLink(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coach.db.models import Attempt, ReviewLink
@@ -53,3 +53,25 @@ def owned_link(session: Session, *, link_id: int, user_id: int) -> ReviewLink | 
 
 def link_by_token_hash(session: Session, *, token_hash: str) -> ReviewLink | None:
     return session.scalars(select(ReviewLink).where(ReviewLink.token_hash == token_hash)).first()
+
+
+def claim_for_review(session: Session, *, token_hash: str, now: datetime) -> int | None:
+    """Mark the link as reviewed when it is active and unused; return its id, or None when no
+    such link (unknown, expired, revoked or already reviewed).
+
+    One conditional UPDATE, so two visitors submitting at once cannot both claim the link: on
+    PostgreSQL the second waits for the first's row lock and then no longer matches; on SQLite
+    it waits for the database write lock. Call it first in the transaction (SQLite cannot
+    upgrade a read snapshot that another writer has overtaken); a rollback gives the link back.
+    """
+    return session.scalar(
+        update(ReviewLink)
+        .where(
+            ReviewLink.token_hash == token_hash,
+            ReviewLink.reviewed_at.is_(None),
+            ReviewLink.revoked_at.is_(None),
+            ReviewLink.expires_at > now,
+        )
+        .values(reviewed_at=now, last_used_at=now)
+        .returning(ReviewLink.id)
+    )

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from coach.errors import AssignmentError, CoachError
 from coach.services import assignments, cohort_dashboard, cohorts, selection
+from coach.services.cohort_dashboard import CHANGE_NEEDS, TREND_WINDOW
 from coach.ui.charts import dimension_boxes, flag_rate_heatmap
 from coach.ui.frame import current_frame
-from coach.ui.labels import LEVEL_LABELS, LEVELS
+from coach.ui.labels import LEVEL_LABELS, LEVELS, NO_VALUE, cell_text
 from coach.ui.pickers import current_filters, filter_row
 from coach.ui.state import TARGET_LEVEL, flash, show_flash
 from coach.ui.widgets import md_escape, rule_text
@@ -61,14 +61,16 @@ metrics = st.container(horizontal=True, key="dashboard_metrics")
 metrics.metric("Learners", len(learners))
 metrics.metric("Scores falling", len(board.falling))
 metrics.metric("Stopped practising", len(board.stopped), help="No scored answer for 14 days")
-metrics.metric("Assignments done", "–" if pd.isna(completion) else f"{completion:.0%}")
+metrics.metric("Assignments done", cell_text(completion, "{:.0%}"))
 
 if learners.empty:
     st.info("No learners in this cohort yet: share its invite code (Cohorts page).")
 else:
     watch_left, watch_right = st.columns(2)
     with watch_left.container(border=True, height=WATCH_HEIGHT, key="dashboard_falling"):
-        st.markdown("**Scores falling** (last 5 answers vs the 5 before)")
+        st.markdown(
+            f"**Scores falling** (last {TREND_WINDOW} answers vs the {TREND_WINDOW} before)"
+        )
         if board.falling.empty:
             st.caption("Nobody.")
         for row in board.falling.itertuples():
@@ -84,7 +86,14 @@ else:
             st.markdown(f"- {md_escape(row.learner)}: {when}")
 
     st.subheader("Learners")
-    table = learners[
+    # Missing values become text: the grid would print "None" in an empty number or date cell.
+    table = learners.assign(
+        email=learners["email"].map(cell_text),
+        average=learners["average"].map(lambda value: cell_text(value, "{:.0f}")),
+        change=learners["change"].map(lambda value: cell_text(value, "{:+.0f}")),
+        completion=learners["completion"] * 100,
+        last_attempt=learners["last_attempt"].map(lambda at: cell_text(at, "{:%d %b %Y}")),
+    )[
         [
             "learner",
             "email",
@@ -99,24 +108,39 @@ else:
         ]
     ]
     st.dataframe(
-        table.assign(completion=table["completion"] * 100),
+        table,
         hide_index=True,
         key="dashboard_learners",
         column_config={
             "learner": st.column_config.TextColumn("Learner"),
             "email": st.column_config.TextColumn("E-mail"),
-            "attempts": st.column_config.NumberColumn("Answers"),
-            "average": st.column_config.NumberColumn("Average", format="%.0f"),
+            "attempts": st.column_config.NumberColumn("Answers", help="Scored answers"),
+            "average": st.column_config.TextColumn(
+                "Average",
+                alignment="right",
+                help=f"Mean overall score; {NO_VALUE} before the first scored answer",
+            ),
             "trend": st.column_config.LineChartColumn(
                 "Trend (last 20)", y_min=0, y_max=100, width="medium"
             ),
-            "change": st.column_config.NumberColumn(
-                "Change", format="%+.0f", help="Mean of the last 5 scores minus the 5 before"
+            "change": st.column_config.TextColumn(
+                "Change",
+                alignment="right",
+                help=(
+                    f"Mean of the last {TREND_WINDOW} scores minus the {TREND_WINDOW} before; "
+                    f"{NO_VALUE} until the learner has {CHANGE_NEEDS} scored answers"
+                ),
             ),
             "completion": st.column_config.ProgressColumn(
-                "Assignments", min_value=0, max_value=100, format="%.0f%%"
+                "Assignments",
+                min_value=0,
+                max_value=100,
+                format="%.0f%%",
+                help="Assigned prompts submitted; empty when nothing is assigned",
             ),
-            "last_attempt": st.column_config.DatetimeColumn("Last answer", format="D MMM YYYY"),
+            "last_attempt": st.column_config.TextColumn(
+                "Last answer", help=f"{NO_VALUE}: no scored answer yet"
+            ),
             "falling": st.column_config.CheckboxColumn("Falling"),
             "stopped": st.column_config.CheckboxColumn("Stopped"),
         },
@@ -131,7 +155,11 @@ else:
     )
 
     st.subheader("Flags by learner")
-    st.caption("How often each flag fires: the share of the learner's scored answers.")
+    st.caption(
+        "How often each flag fires: the share of the learner's scored answers in which it was "
+        "shown as an error or a warning. Hints and flags marked “worth checking” are not "
+        "counted."
+    )
     titles = {flag_id: rule_text(flag_id)[0] for flag_id in board.flag_rates.columns}
     if board.flag_rates.columns.empty:
         st.caption("No flags yet: nobody in this cohort has a scored answer.")

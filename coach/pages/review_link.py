@@ -1,15 +1,16 @@
 """Review link: a mentor without an account reads one attempt and reviews it, and nothing else.
 
 ``app.py`` routes any ``?review=TOKEN`` address here before the sign-in gate, with no
-navigation. An expired, revoked or unknown link shows a plain message and nothing of the
-attempt; so does a single-user local app, which offers review files instead.
+navigation. A link takes one review: once it is in, and for an expired, revoked or unknown
+link, the page shows a plain message and nothing of the attempt; so does a single-user local
+app, which offers review files instead.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from coach.errors import ReviewInputError, ReviewLinkError
+from coach.errors import ReviewInputError, ReviewLinkError, ReviewLinkUsedError
 from coach.services import review_links
 from coach.services.review_content import review_target
 from coach.ui.frame import current_setup
@@ -30,25 +31,23 @@ st.title("Review an answer")
 if setup.settings.auth == "none":
     st.info("Review links work only on a shared deployment of aipm-coach.")
     st.stop()
+if token and state.get(DONE_KEY) == token:
+    st.success("Thank you: your review was sent to the learner.")
+    st.stop()
 try:
     linked = review_links.open_link(setup.db, token)
+except ReviewLinkUsedError as error:
+    st.info(str(error))
+    st.stop()
 except ReviewLinkError as error:
     st.warning(str(error))
-    st.stop()
-
-if state.get(DONE_KEY) == token:
-    st.success("Thank you: your review was sent to the learner.")
-    if st.button("Write another review", key="review_link_again"):
-        state.pop(DONE_KEY, None)
-        clear_review_form(FORM_KEY)
-        st.rerun()
     st.stop()
 
 view = linked.attempt
 st.caption(
     f"A learner asked for your review of this answer. The link works until "
-    f"{linked.expires_at:%d %b %Y %H:%M} UTC. You see only this answer; your review is stored "
-    "with it under the name you give."
+    f"{linked.expires_at:%d %b %Y %H:%M} UTC, for one review. You see only this answer; your "
+    "review is stored with it under the name you give."
 )
 attempt_for_review(
     prompt=view.prompt_text or view.prompt_id,
@@ -73,4 +72,5 @@ if result is not None:
         st.error(f"Your review was not sent: {md_escape(str(error))}")
     else:
         state[DONE_KEY] = token
+        clear_review_form(FORM_KEY)
         st.rerun()

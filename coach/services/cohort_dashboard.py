@@ -29,6 +29,7 @@ from coach.services.users import UserContext
 
 Rows = Sequence[Row[Any]]
 TREND_WINDOW = 5
+CHANGE_NEEDS = 2 * TREND_WINDOW  # scored attempts before "change" and "falling" mean anything
 TREND_POINTS = 20
 FALLING_BY = 5.0
 STOPPED_AFTER = timedelta(days=14)
@@ -61,9 +62,12 @@ class Dashboard:
     ``learners``: one row per learner (``LEARNER_COLUMNS``), by name; ``learner`` is unique
     (a repeated name gets the e-mail address added). ``trend`` lists their newest
     ``TREND_POINTS`` overall scores, oldest first; ``completion`` is submitted / assigned
-    prompts (NaN when nothing is assigned).
+    prompts (NaN when nothing is assigned); ``change`` is ``recent_mean - previous_mean``,
+    NaN until the learner has ``2 * TREND_WINDOW`` scored attempts (``CHANGE_NEEDS``);
+    ``average`` and ``last_attempt`` are NaN / NaT for a learner with none.
     ``flag_rates``: learners (index, ``learner``) x flag ids; the share of the learner's scored
-    attempts that raised the flag (0 when none did).
+    attempts that raised the flag as an error or warning (0 when none did; hints and "worth
+    checking" flags are not counted).
     ``dimensions``: long frame ``learner``, ``dimension``, ``score``: each learner's mean score
     per dimension (NaN rows dropped).
     """
@@ -161,8 +165,10 @@ def _learners(summaries: Rows, points: Rows, completion: Rows, now: datetime) ->
     frame["completion"] = frame["submitted"] / frame["assigned"].where(frame["assigned"] > 0)
     for column in ("average", "recent_mean", "previous_mean", *DIMENSION_COLUMNS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame["change"] = frame["recent_mean"] - frame["previous_mean"]
-    frame["falling"] = (frame["previous_count"] >= TREND_WINDOW) & (frame["change"] < -FALLING_BY)
+    # Five scores against one or two is noise, not a trend: no change until both windows fill.
+    full = frame["previous_count"] >= TREND_WINDOW
+    frame["change"] = (frame["recent_mean"] - frame["previous_mean"]).where(full)
+    frame["falling"] = full & (frame["change"] < -FALLING_BY)
     last = pd.to_datetime(frame["last_attempt"], utc=True)
     frame["last_attempt"] = last
     idle = (pd.Timestamp(now) - last).dt.days

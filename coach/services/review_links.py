@@ -3,10 +3,11 @@ review one attempt.
 
 The link carries a long random token (``secrets.token_urlsafe(32)``); only its SHA-256 is
 stored, so the database never holds a usable link. The owner creates, lists and revokes links
-to their own attempts. A visitor with the token sees that one attempt and may submit reviews,
-until the link expires or is revoked; after that every use gets a plain message and nothing of
-the attempt. Offering links only on a shared deployment is the page's decision (a local app
-is not reachable by a mentor; it offers review files, see ``review_files``).
+to their own attempts. A visitor with the token sees that one attempt and may submit one
+review, until the link expires or is revoked; once the review is in, or the link has ended,
+every use gets a plain message and nothing of the attempt. Offering links only on a shared
+deployment is the page's decision (a local app is not reachable by a mentor; it offers review
+files, see ``review_files``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ from coach.db import review_link_queries as links_repo
 from coach.db import review_queries
 from coach.db.database import Database
 from coach.db.models import ReviewLink
-from coach.errors import AttemptNotFoundError, ReviewInputError, ReviewLinkError
+from coach.errors import (
+    AttemptNotFoundError,
+    ReviewInputError,
+    ReviewLinkError,
+    ReviewLinkUsedError,
+)
 from coach.services.accounts import digest
 from coach.services.attempts import AttemptView, to_view
 from coach.services.review_content import review_of, reviewer_name
@@ -34,10 +40,11 @@ MIN_DAYS, MAX_DAYS = 1, 30
 # A visit marks the link as used at most this often (every rerun of the page opens it).
 _TOUCH_EVERY = timedelta(minutes=1)
 
-LinkStatus = Literal["active", "expired", "revoked"]
+LinkStatus = Literal["active", "used", "expired", "revoked"]
 UNKNOWN = "This review link is not valid: check that it was copied in full, or ask for a new one."
 EXPIRED = "This review link has expired. Ask the learner for a new one."
 REVOKED = "This review link was revoked by its owner."
+USED = "This link has already been used for a review. Thank you!"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,7 @@ class LinkView:
     status: LinkStatus
     last_used_at: datetime | None
     revoked_at: datetime | None
+    reviewed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,16 +166,29 @@ def open_link(db: Database, token: str, *, now: datetime | None = None) -> Linke
 def submit_link_review(
     db: Database, token: str, *, name: str, review: object, now: datetime | None = None
 ) -> int:
-    """Store a review given through a link (checked against the attempt); return its id.
+    """Store the one review a link takes (checked against the attempt); return its id.
+
+    The link is claimed and the review stored in one transaction: of two visitors submitting
+    at once, one stores the review and the other gets ``ReviewLinkUsedError``; a refused review
+    leaves the link unused.
 
     Raises:
+        ReviewLinkUsedError: the link has already taken its review (nothing stored).
         ReviewLinkError: the link is unknown, expired or revoked (nothing stored).
         ReviewInputError: the name or the review is invalid (nothing stored).
     """
     now = now or datetime.now(UTC)
     with db.session() as session:
-        link = _usable(session, token, now)
-        row = repo.get_attempt_by_id(session, attempt_id=link.attempt_id)
+        link_id = (
+            links_repo.claim_for_review(session, token_hash=digest(token), now=now)
+            if token
+            else None
+        )
+        if link_id is None:
+            _usable(session, token, now)  # raises the reason: unknown, used, expired, revoked
+            raise ReviewLinkUsedError(USED)  # defensive: it ended between the two statements
+        link = session.get(ReviewLink, link_id)
+        row = repo.get_attempt_by_id(session, attempt_id=link.attempt_id) if link else None
         if row is None:
             raise ReviewLinkError(UNKNOWN)
         view = to_view(row)
@@ -182,15 +203,17 @@ def submit_link_review(
             submitted=True,
             now=now,
         )
-        link.last_used_at = now
         session.commit()
         return stored.id
 
 
 def status_of(link: ReviewLink, now: datetime) -> LinkStatus:
-    """Revoked wins over expired: the owner's act is the more useful thing to say."""
+    """Revoked wins over used, used over expired: the owner's act is the more useful thing to
+    say, then that the link did its job."""
     if link.revoked_at is not None:
         return "revoked"
+    if link.reviewed_at is not None:
+        return "used"
     if link.expires_at <= now:
         return "expired"
     return "active"
@@ -201,6 +224,8 @@ def _usable(session: Session, token: str, now: datetime) -> ReviewLink:
     if link is None:
         raise ReviewLinkError(UNKNOWN)
     status = status_of(link, now)
+    if status == "used":
+        raise ReviewLinkUsedError(USED)
     if status != "active":
         raise ReviewLinkError(REVOKED if status == "revoked" else EXPIRED)
     return link
@@ -220,4 +245,5 @@ def _view(link: ReviewLink, now: datetime) -> LinkView:
         status=status_of(link, now),
         last_used_at=link.last_used_at,
         revoked_at=link.revoked_at,
+        reviewed_at=link.reviewed_at,
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from coach.services.explain import ELEMENT_TITLES
 from coach.services.progress import LEVEL_TITLES
 from scoring import rule_by_id
@@ -82,3 +86,15 @@ def format_duration(seconds: int) -> str:
     sign = "-" if seconds < 0 else ""
     minutes, secs = divmod(abs(int(seconds)), 60)
     return f"{sign}{minutes}:{secs:02d}"
+
+
+NO_VALUE = "—"
+
+
+def cell_text(value: Any, template: str = "{}") -> str:
+    """Format a table cell as text, or ``NO_VALUE`` when it is missing.
+
+    A data grid draws a missing number or date as the word "None": a text cell lets the
+    blank state read as one.
+    """
+    return NO_VALUE if value is None or pd.isna(value) else template.format(value)

@@ -53,10 +53,15 @@ def review_caption(level: str, submitted_at: datetime | str) -> str:
     return f"Target level {level_label(level)} · answered {when}"
 
 
-def link_url(token: str) -> str:
-    """The address of a review link: the app's root (the browser's scheme and host, plus
-    ``server.baseUrlPath``) with ``?review=TOKEN``; relative when the browser's URL is unknown.
+def link_url(token: str, public_url: str | None = None) -> str:
+    """The address of a review link: the app's root with ``?review=TOKEN``.
+
+    The root is ``public_url`` when the operator set one (``COACH_PUBLIC_URL``: behind a proxy
+    that rewrites paths the browser's URL does not lead back); otherwise the browser's scheme
+    and host plus ``server.baseUrlPath``, relative when the browser's URL is unknown.
     """
+    if public_url:
+        return f"{public_url.rstrip('/')}/?{REVIEW_PARAM}={token}"
     address = urlsplit(st.context.url or "")
     origin = f"{address.scheme}://{address.netloc}" if address.netloc else ""
     prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
@@ -89,7 +94,7 @@ def get_a_review(frame: Frame, view: AttemptView) -> None:
 
 def _review_links(frame: Frame, view: AttemptView) -> None:
     st.caption(
-        "A review link lets a mentor without an account read this attempt and review it, "
+        "A review link lets a mentor without an account read this attempt and review it once, "
         "and nothing else. Only you see this list; revoke a link to end it at once."
     )
     days_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
@@ -106,7 +111,7 @@ def _review_links(frame: Frame, view: AttemptView) -> None:
     new = st.session_state.get(NEW_LINK)
     if new is not None and new[0] == view.id:
         st.success("Copy this link now: it is shown only once (only a fingerprint is kept).")
-        st.code(link_url(new[1]), language=None, wrap_lines=True)
+        st.code(link_url(new[1], frame.settings.public_url), language=None, wrap_lines=True)
     try:
         links = review_links.list_links(frame.db, frame.user, view.id)
     except CoachError as error:
@@ -117,7 +122,12 @@ def _review_links(frame: Frame, view: AttemptView) -> None:
 
 
 def _link_row(frame: Frame, link: LinkView) -> None:
-    used = f"last used {link.last_used_at:%d %b %H:%M}" if link.last_used_at else "not used yet"
+    if link.reviewed_at is not None:
+        used = f"review received {link.reviewed_at:%d %b %H:%M}"
+    elif link.last_used_at is not None:
+        used = f"opened {link.last_used_at:%d %b %H:%M}, no review yet"
+    else:
+        used = "not opened yet"
     row = st.container(horizontal=True, vertical_alignment="center")
     row.markdown(
         f"Link #{link.id} · **{link.status}** · created "

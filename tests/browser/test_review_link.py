@@ -1,6 +1,6 @@
 """A review link end to end in Chromium: the learner creates it on Feedback, a mentor without
-an account opens it in a fresh browser and submits a review with a comment, the learner
-revokes it, and opening it again shows only the plain message."""
+an account opens it in a fresh browser and submits a review with a comment, the learner sees
+the link used, and opening it again shows only the plain message."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _seed(data: Path, prompt: Prompt) -> int:
         db.close()
 
 
-def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
+def test_a_mentor_reviews_once_through_a_link(
     chromium: Browser, tmp_path: Path, prompt: Prompt
 ) -> None:
     data = tmp_path / "data"
@@ -88,14 +88,17 @@ def test_a_mentor_reviews_through_a_link_until_it_is_revoked(
         finally:
             db.close()
 
-        learner.get_by_role("button", name="Revoke").click()
-        expect(learner.get_by_text("revoked", exact=True)).to_be_visible()
+        # The link took its one review: the learner sees it used (nothing left to revoke), and
+        # opening it again shows a plain message and nothing of the attempt.
+        learner.reload()
+        expect(learner.get_by_text("used", exact=True)).to_be_visible()
+        expect(learner.get_by_role("button", name="Revoke")).to_have_count(0)
         wait_idle(learner)
 
         again = chromium.new_context(viewport=DESKTOP).new_page()
         again.goto(link)
-        expect(again.get_by_text("This review link was revoked by its owner.")).to_be_visible()
+        expect(again.get_by_text("already been used for a review. Thank you!")).to_be_visible()
         expect(again.locator(".coach-answer")).to_have_count(0)
         expect(again.get_by_text("basically everyone")).to_have_count(0)
-        snap(again, "review-link-revoked")
+        snap(again, "review-link-used")
         mentor_context.close()
