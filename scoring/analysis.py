@@ -249,11 +249,14 @@ class _WhoDetector:
     or an explicit choice ("I'd focus on nurses"). A bare noun that merely echoes the
     prompt ("farmers", "users") is not a segment."""
 
-    def __init__(self, ctx: Context, targeting: list[Match], *, strict: bool) -> None:
+    def __init__(
+        self, ctx: Context, targeting: list[Match], *, strict: bool, story: bool = False
+    ) -> None:
         self.ctx = ctx
         # Outside product questions (stories, concepts, metrics) people in the answer are
         # characters or data, not a chosen segment: only an explicit choice counts.
         self.strict = strict
+        self.story = story
         self.cue_tokens = {i for m in targeting for i in range(m.first, m.last + 1)}
         self.heading_segments = {
             n
@@ -321,6 +324,15 @@ class _WhoDetector:
         prev = self.ctx.before(match.first, 1)
         return bool(prev) and is_modifier(prev[0]) and prev[0] not in lx.TEAM_MODIFIERS
 
+    def _narrowed_story_role(self, match: Match, head: str) -> bool:
+        """In a story, a narrowed outside role ('warehouse shift leads') is the user met."""
+        if head in lx.PROCESS_ROLES:
+            return False
+        if match.last > match.first:
+            return True
+        modifier = self.ctx.modifier_before(match.first)
+        return bool(modifier) and is_modifier(modifier) and modifier not in lx.TEAM_MODIFIERS
+
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)
         return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and content_count(nxt[1:]) >= needed
@@ -333,9 +345,9 @@ class _WhoDetector:
         targeted = self._targeted(match)
         if targeted:
             return True, "explicitly chosen (a cue or a Who heading)"
-        if self.strict:
-            return False, "a person in a non-product answer, not chosen as the user"
         head = self.ctx.tokens[match.last].norm
+        if self.strict and not (self.story and self._narrowed_story_role(match, head)):
+            return False, "a person in a non-product answer, not chosen as the user"
         if head in lx.PROCESS_ROLES and not self._narrowed_process_role(match):
             return False, "a team or process role"
         if match.last > match.first:  # "support agents", "small business owners"
@@ -672,7 +684,9 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     # Strict reading where the question does not ask for a user (stories, concepts, metrics
     # prompts that do not expect one): people there are characters, not a chosen segment.
     strict = prompt.question_type not in PROPOSING and "who" not in prompt.expects
-    who_detector = _WhoDetector(ctx, by_label["targeting"], strict=strict)
+    who_detector = _WhoDetector(
+        ctx, by_label["targeting"], strict=strict, story=prompt.question_type == BEHAVIORAL
+    )
     who_detector.mark_enumerations(by_label["role"] + by_label["org"] + by_label["generic"])
     trace = _Trace(answer, tokens)
     roles = trace.judge("who", by_label["role"] + by_label["org"], who_detector.judge_role)

@@ -173,3 +173,19 @@ def test_a_story_of_building_tech_first_is_labelled_so_but_not_flagged() -> None
     assert report.question_type == "behavioral"
     assert labels.report_labels(report)["solution_first"]
     assert "solution-first" not in report.flag_ids()
+
+
+@pytest.mark.parametrize(
+    ("story", "named"),
+    [
+        ("Before that I spent two night shifts with warehouse pickers at two customers.", True),
+        ("I sat with independent pharmacists at three small chains for a week.", True),
+        ("I argued with our senior engineers about the model for a week.", False),
+        ("Our ML lead wanted a bigger model, so I asked the team for the error analysis.", False),
+    ],
+)
+def test_a_story_names_the_user_it_met_but_not_the_team(story: str, named: bool) -> None:
+    prompt = PromptSpec.from_text("Tell me about a time customer insight changed your roadmap.")
+    report = analyze(story + " We shipped it and churn fell 20%.", prompt)
+    assert report.question_type == "behavioral"
+    assert report.coverage["who"].present is named
