@@ -88,6 +88,9 @@ _LEXICON: dict[str, list[str]] = {
 }
 
 
+OPTION_SEPARATORS = re.compile(r"[,/;]")
+
+
 @cache
 def matcher() -> PhraseMatcher:
     """The compiled vocabulary, built once per process (see :func:`warm_up`)."""
@@ -398,6 +401,8 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
         return False, "one word with no one named suffering it"
     if set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS:
         return False, "the model's failure, not a user's pain"  # "the model is wrong"
+    if _in_option_list(match, ctx):
+        return False, "an option of a rating scale or list ('correct / needs fix / wrong')"
     if ctx.after(match.last, 1) in (["free"], ["less"]):
         return False, "a slogan ('hassle-free')"
     segment = ctx.segment_of[match.first]
@@ -410,6 +415,26 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
     if any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby):
         return True, "a pain with someone suffering it"
     return False, "no one named suffering it"
+
+
+def _in_option_list(match: Match, ctx: Context) -> bool:
+    """A word among slash-separated options or in a parenthesised list of short items:
+    'rated correct / needs fix / wrong', 'a reason picker (wrong, off-tone, too long)'."""
+    text = ctx.text
+    start, end = ctx.tokens[match.first].start, ctx.tokens[match.last].end
+    if text[end : end + 3].lstrip(" ").startswith("/") or text[max(0, start - 3) : start].rstrip(
+        " "
+    ).endswith("/"):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = text.rfind("(", line_start, start)
+    if opening < 0 or ")" in text[opening:start]:
+        return False
+    closing = text.find(")", end)
+    if closing < 0 or "\n" in text[end:closing]:
+        return False
+    items = OPTION_SEPARATORS.split(text[opening + 1 : closing])
+    return len(items) >= 3 and all(len(item.split()) <= 3 for item in items)
 
 
 def _time_had_not_measured(match: Match, ctx: Context) -> bool:

@@ -260,6 +260,10 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("Track the time taken to check out and the reviewers' SLAs.", "metrics", True),
         # "User satisfaction (NPS):" names a measure, not the user.
         ("User satisfaction (NPS): +18 points\nRepeat orders: +5%", "who", False),
+        # An option of a rating scale or a listed reason is not a pain anyone has.
+        ("Shoppers' chats are rated correct / needs fix / wrong each week.", "why", False),
+        ("Shoppers get a reason picker (wrong, off-tone, too long) on each reply.", "why", False),
+        ("Shoppers get the wrong size (and pay to send it back) twice a year.", "why", True),
         # The users a described product serves, and places nearby, are not a chosen segment.
         ("It assists users in navigation between two points on the map.", "who", False),
         ("It helps users to explore nearby restaurants and petrol pumps.", "who", False),
