@@ -89,6 +89,10 @@ _LEXICON: dict[str, list[str]] = {
 
 
 OPTION_SEPARATORS = re.compile(r"[,/;]")
+SAID_MEASURE_VERBS = frozenset({"measure", "track", "monitor"})
+SAID_MEASURE_SUBJECTS = frozenset({"i'd", "we'd", "would", "will", "i'll", "we'll", "i", "we"})
+SAID_MEASURE_QUESTIONS = frozenset({"whether", "if", "how", "it", "success", "that", "this"})
+SAID_MEASURE_WORDS = 5
 
 
 @cache
@@ -435,6 +439,28 @@ def _in_option_list(match: Match, ctx: Context) -> bool:
         return False
     items = OPTION_SEPARATORS.split(text[opening + 1 : closing])
     return len(items) >= 3 and all(len(item.split()) <= 3 for item in items)
+
+
+def _said_measures(ctx: Context) -> list[Match]:
+    """'I'd measure colony winter survival', 'Would measure cancellations after an ETA
+    increase': the object of the speaker's measuring verb, when it names something concrete
+    (not 'it', 'success', 'engagement' or 'how users feel')."""
+    found = []
+    for index, word in enumerate(ctx.norms):
+        if word not in SAID_MEASURE_VERBS:
+            continue
+        before = ctx.before(index, 2)
+        if not before or not set(before) & SAID_MEASURE_SUBJECTS:
+            continue
+        segment = ctx.segments[ctx.segment_of[index]]
+        end = min(segment.last_token, index + 1 + SAID_MEASURE_WORDS)
+        obj = ctx.norms[index + 1 : end]
+        if not obj or obj[0] in SAID_MEASURE_QUESTIONS:
+            continue  # "measure whether users like it" asks, it names no measure
+        content = [w for w in obj if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
+        if len(content) >= 2:
+            found.append(Match("metric", "said", index + 1, end - 1))
+    return found
 
 
 def _time_had_not_measured(match: Match, ctx: Context) -> bool:
@@ -813,12 +839,14 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         if ctx.after(m.last, 1) != ["team"] and not _time_had_not_measured(m, ctx)
     ]
     under_heading = heading_content(ctx, metric_sections, "metric", 2, lx.MEASURE_NOUNS)
+    said_measures = _said_measures(ctx)
     metrics = (
         trace.accept("metrics", named, "a named measure")
         + trace.accept("metrics", numeric, "a number in a measuring sentence")
         + trace.accept("metrics", timed, "a time in a measuring sentence")
         + trace.accept("metrics", rates, "a rate named by its noun")
         + trace.accept("metrics", under_heading, "a measure under a Metrics heading")
+        + trace.accept("metrics", said_measures, "what the speaker says they would measure")
     )
 
     evaluation = (

@@ -254,7 +254,11 @@ def heading_content(
         segment = ctx.segments[number]
         words = ctx.words[number]
         content = [w for w in words if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
-        if nouns is not None and not any(w in nouns or w[:1].isdigit() for w in content):
+        names_measure = nouns is None or any(w in nouns or w[:1].isdigit() for w in content)
+        # "% of claims filed ..." (tokens carry no '%') names a share as surely as "share of".
+        # The gap before the segment counts: a transcript's "%" is no token, so no segment's.
+        after_previous = ctx.segments[number - 1].end if number else 0
+        if not names_measure and "%" not in ctx.text[after_previous : segment.end]:
             continue
         if len(content) >= needed:
             found.append(Match(label, "heading", segment.first_token, segment.last_token - 1))

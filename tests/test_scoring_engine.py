@@ -260,6 +260,13 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("Track the time taken to check out and the reviewers' SLAs.", "metrics", True),
         # "User satisfaction (NPS):" names a measure, not the user.
         ("User satisfaction (NPS): +18 points\nRepeat orders: +5%", "who", False),
+        # What the speaker says they would measure is a metric when it names something.
+        ("I'd measure colony winter survival against last year's for shoppers.", "metrics", True),
+        ("Would measure cancellations after an ETA increase.", "metrics", True),
+        ("We'd measure whether shoppers like it after launch.", "metrics", False),
+        ("We will monitor engagement and performance closely.", "metrics", False),
+        # Under a Metrics heading, "% of ..." names a share.
+        ("Who: shoppers who cook\nMetric: % of baskets reordered within a week", "metrics", True),
         # An option of a rating scale or a listed reason is not a pain anyone has.
         ("Shoppers' chats are rated correct / needs fix / wrong each week.", "why", False),
         ("Shoppers get a reason picker (wrong, off-tone, too long) on each reply.", "why", False),
