@@ -89,6 +89,7 @@ _LEXICON: dict[str, list[str]] = {
 
 
 OPTION_SEPARATORS = re.compile(r"[,/;]")
+BE_FORMS = frozenset({"is", "was", "are", "were"})
 SAID_MEASURE_VERBS = frozenset({"measure", "track", "monitor"})
 SAID_MEASURE_SUBJECTS = frozenset({"i'd", "we'd", "would", "will", "i'll", "we'll", "i", "we"})
 SAID_MEASURE_QUESTIONS = frozenset({"whether", "if", "how", "it", "success", "that", "this"})
@@ -567,8 +568,10 @@ def _speaker_proposes(words: list[str], *, strict: bool) -> bool:
     With ``strict`` (answers to questions that do not ask for a product) a modal alone is
     not enough ("we can see that from the logs"): an action verb must follow the speaker.
     """
-    opener = next((w for w in words if w[:1].isalpha()), "")
-    if opener in lx.IMPERATIVE_OPENERS:
+    at = next((i for i, w in enumerate(words) if w[:1].isalpha()), None)
+    opener = words[at] if at is not None else ""
+    # "Design question was a shopping assistant": a noun phrase's subject, not an instruction.
+    if opener in lx.IMPERATIVE_OPENERS and not set(words[at + 1 : at + 3]) & BE_FORMS:
         return True
     if lx.SPEAKER_WORDS.isdisjoint(words):
         return False  # no speaker, no proposal: skip the per-word scan

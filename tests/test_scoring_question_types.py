@@ -189,3 +189,12 @@ def test_a_story_names_the_user_it_met_but_not_the_team(story: str, named: bool)
     report = analyze(story + " We shipped it and churn fell 20%.", prompt)
     assert report.question_type == "behavioral"
     assert report.coverage["who"].present is named
+
+
+def test_a_noun_that_looks_like_an_instruction_proposes_nothing() -> None:
+    """'Design question was ...' names the question; 'Design a ...' instructs."""
+    forum = PromptSpec.from_text("Anyone else get cut off in AI PM interviews?")
+    told = "Design question was a shopping assistant and I had nothing on the user."
+    instructed = "Design a shopping assistant that reads the catalogue for first-time buyers."
+    assert not analyze(told, forum).coverage["solution"].present
+    assert analyze(instructed, forum).coverage["solution"].present
