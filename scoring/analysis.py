@@ -90,6 +90,7 @@ _LEXICON: dict[str, list[str]] = {
 
 OPTION_SEPARATORS = re.compile(r"[,/;]")
 BE_FORMS = frozenset({"is", "was", "are", "were"})
+UNNAMED_BUILDS = frozenset({"products", "solutions", "things", "something", "stuff", "value"})
 SAID_MEASURE_VERBS = frozenset({"measure", "track", "monitor"})
 SAID_MEASURE_SUBJECTS = frozenset({"i'd", "we'd", "would", "will", "i'll", "we'll", "i", "we"})
 SAID_MEASURE_QUESTIONS = frozenset({"whether", "if", "how", "it", "success", "that", "this"})
@@ -420,6 +421,14 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
     if any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby):
         return True, "a pain with someone suffering it"
     return False, "no one named suffering it"
+
+
+def _builds_nothing_named(match: Match, ctx: Context) -> bool:
+    """'we can build products that earn trust': the verb's object is no thing in particular."""
+    if ctx.norms[match.last] not in lx.PROPOSAL_VERBS:
+        return False
+    following = [w for w in ctx.after(match.last, 3) if w not in lx.ENGLISH_STOPWORDS]
+    return bool(following) and following[0] in UNNAMED_BUILDS
 
 
 def _in_option_list(match: Match, ctx: Context) -> bool:
@@ -885,6 +894,8 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
             return False, "in quotation marks: someone else's words"
         if _deferred(m, ctx, defer_before, defer_after):
             return False, "deferred"
+        if _builds_nothing_named(m, ctx):
+            return False, "a promise to build, naming nothing ('we can build products that')"
         return True, "the speaker's proposal"
 
     proposed = trace.judge("solution", by_label["solution"] + tech, judge_proposal)

@@ -198,3 +198,11 @@ def test_a_noun_that_looks_like_an_instruction_proposes_nothing() -> None:
     instructed = "Design a shopping assistant that reads the catalogue for first-time buyers."
     assert not analyze(told, forum).coverage["solution"].present
     assert analyze(instructed, forum).coverage["solution"].present
+
+
+def test_a_promise_to_build_products_proposes_nothing() -> None:
+    prompt = PromptSpec.from_text("What is your approach to responsible AI?")
+    promise = "By prioritising responsible AI, we can build products that earn user trust."
+    named = "We can build a consent checker that blocks training on opted-out users' data."
+    assert not analyze(promise, prompt).coverage["solution"].present
+    assert analyze(named, prompt).coverage["solution"].present
