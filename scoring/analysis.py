@@ -90,6 +90,9 @@ _LEXICON: dict[str, list[str]] = {
 
 OPTION_SEPARATORS = re.compile(r"[,/;]")
 BE_FORMS = frozenset({"is", "was", "are", "were"})
+POSSESSIVE_ROLES = frozenset(  # singular roles, as "<role>'s" loses its last two letters
+    role for role in lx.EXTERNAL_ROLES if role not in lx.PROCESS_ROLES
+)
 UNNAMED_BUILDS = frozenset({"products", "solutions", "things", "something", "stuff", "value"})
 SAID_MEASURE_VERBS = frozenset({"measure", "track", "monitor"})
 SAID_MEASURE_SUBJECTS = frozenset({"i'd", "we'd", "would", "will", "i'll", "we'll", "i", "we"})
@@ -405,7 +408,7 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
         # Outside product questions one word ("friction", "delay", "mistakes") is the
         # speaker's or the team's trouble unless someone is named suffering it.
         return False, "one word with no one named suffering it"
-    if set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS:
+    if _machine_subject(match, ctx):
         return False, "the model's failure, not a user's pain"  # "the model is wrong"
     if _in_option_list(match, ctx):
         return False, "an option of a rating scale or list ('correct / needs fix / wrong')"
@@ -421,6 +424,19 @@ def _judge_pain(match: Match, ctx: Context, *, strict: bool) -> tuple[bool, str]
     if any(n in ctx.person_segments or set(ctx.words[n]) & references for n in nearby):
         return True, "a pain with someone suffering it"
     return False, "no one named suffering it"
+
+
+def _machine_subject(match: Match, ctx: Context) -> bool:
+    """The model is the subject ('the model is wrong'); 'it's' is only when a model was named
+    in this sentence or the one before ('it's the most tedious part of their job' is a task)."""
+    subjects = set(ctx.before(match.first, 3)) & lx.MACHINE_SUBJECTS
+    if subjects - {"it's"}:
+        return True
+    if not subjects:
+        return False
+    segment = ctx.segment_of[match.first]
+    lo = ctx.segments[segment - 1].first_token if segment else 0
+    return any(w in lx.MACHINE_SUBJECTS and w != "it's" for w in ctx.norms[lo : match.first])
 
 
 def _builds_nothing_named(match: Match, ctx: Context) -> bool:
@@ -790,8 +806,14 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
     people = [
         m for m in by_label["role"] + by_label["org"] if tokens[m.last].norm not in lx.PROCESS_ROLES
     ]
-    ctx.person_tokens = {i for m in people for i in range(m.first, m.last + 1)}
-    ctx.person_segments = {ctx.segment_of[m.first] for m in people} | ctx.role_segments
+    # "a radiologist's reading queue" names the radiologist too.
+    possessors = [i for i, norm in enumerate(ctx.norms) if norm[:-2] in POSSESSIVE_ROLES]
+    ctx.person_tokens = {i for m in people for i in range(m.first, m.last + 1)} | set(possessors)
+    ctx.person_segments = (
+        {ctx.segment_of[m.first] for m in people}
+        | {ctx.segment_of[i] for i in possessors}
+        | ctx.role_segments
+    )
     generic_only = [m for m in by_label["generic"] if m not in qualified]
 
     # tech (with deferrals and non-ML "models" removed)
