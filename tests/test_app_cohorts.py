@@ -124,7 +124,7 @@ def test_admins_rotate_codes_set_seats_and_add_mentors_on_the_page(shared: Datab
     at.text_input(key="cohorts_person_email").input("mo@example.com")
     at.button(key="cohorts_add_person").click().run()
     assert r"Added mo@example\.com to Spring" in texts(at.success)
-    assert cohorts.led_cohorts(shared, user_of(shared, "mo@example.com"))[0].name == "Spring"
+    assert cohorts.dashboard_cohorts(shared, user_of(shared, "mo@example.com"))[0].name == "Spring"
     overview = cohorts.all_cohorts(shared, SHELL)[0]
     assert overview.seat_limit == 5
     ann = user_of(shared, "ann@example.com")
@@ -267,3 +267,55 @@ def test_the_learners_table_shows_a_blank_state_not_none(shared: Database, bank:
     assert "until the learner has 10 scored answers" in columns["change"]["help"]
     assert "how often each flag fires" in texts(mo.caption).lower()
     assert "error or a warning" in texts(mo.caption)
+
+
+def test_a_site_admin_sees_every_cohorts_dashboard_without_joining(
+    shared: Database, bank: Bank
+) -> None:
+    """Root is in no cohort: the menu offers the dashboard, every cohort is in the picker, a
+    cohort's learners and assignments show, and there is no form to set work there."""
+    invite = spring(shared)
+    autumn = cohorts.create_cohort(shared, SHELL, name="Autumn")
+    mentor = user_of(shared, "mo@example.com")
+    assignments.create_assignment(
+        shared, mentor, cohort_id=invite.cohort_id, bank=bank, prompt_ids=[bank.prompts[0].id],
+        level="pm", due_at=datetime.now(UTC) + timedelta(days=3), title="Week one",
+    )  # fmt: skip
+    attempts.submit_answer(
+        shared, user_of(shared, "ann@example.com"), prompt=bank.prompts[0], answer=WEAK_ANSWER,
+        mode="practice", level="pm", started_at=T0,
+    )  # fmt: skip
+    root = user_of(shared, "root@example.com")
+    assert cohorts.my_cohorts(shared, root) == []
+    at = goto(signed_in("root@example.com"), DASHBOARD)
+    assert current_page(at) == "Cohort dashboard"
+    picker = at.selectbox(key="dashboard_cohort")
+    assert picker.options == ["Autumn", "Spring"]
+    picker.select(invite.cohort_id).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["learner"]) == ["<b>Ann</b>"]
+    assert list(at.dataframe[-1].value["Title"]) == ["Week one"]
+    assert "as a site admin" in texts(at.caption)
+    assert "assign_create" not in [button.key for button in at.button]
+    at.selectbox(key="dashboard_cohort").select(autumn.cohort_id).run()
+    assert_clean(at)
+    assert "No learners in this cohort yet" in texts(at.info)
+
+
+def test_a_mentor_cannot_pick_another_cohort_and_a_learner_has_no_dashboard(
+    shared: Database,
+) -> None:
+    """Bea mentors Autumn: Spring (with Ann in it) is not hers to pick, nor its data to see."""
+    spring(shared)
+    autumn = cohorts.create_cohort(shared, SHELL, name="Autumn")
+    cohorts.add_person(shared, SHELL, cohort_id=autumn.cohort_id, email="bea@example.com")
+    bea = goto(signed_in("bea@example.com"), DASHBOARD)
+    assert_clean(bea)
+    assert bea.selectbox(key="dashboard_cohort").options == ["Autumn"]
+    assert "as a site admin" not in texts(bea.caption)
+    assert "assign_create" in [button.key for button in bea.button]  # Autumn is hers to run
+    shown = _everything_shown(bea)
+    assert "Ann" not in shown and "Spring" not in shown
+    ann = signed_in("ann@example.com")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        ann.switch_page(DASHBOARD)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from coach.db.database import Database
 from coach.db.models import Review
-from coach.services import admin, review_stats, reviews
+from coach.services import admin, attempts, data_io, review_stats, reviews
 from coach.services.review_content import flag_place
 from question_bank import Bank
 from scoring.labels import LABELS
@@ -325,3 +325,26 @@ def test_the_agreement_page_shows_the_figures_to_an_admin(
     flags = at.dataframe[0].value
     assert list(flags["Rejected"]) == [1] and list(flags["Precision"]) == ["0%"]
     assert len(at.dataframe[1].value) == 7
+
+
+def test_a_review_moved_with_the_learners_data_shows_on_feedback_as_before(
+    deployment: Database, people: Cohorts, bank: Bank
+) -> None:
+    attempt_id = answer(deployment, people.ann, bank.prompts[0])
+    _reviewed(deployment, people, attempt_id)
+    (shown,) = reviews.reviews_for_owner(deployment, people.ann, attempt_id)
+    reviews.reply(deployment, people.ann, shown.comments[0].id, "The support-drafting model.")
+    payload = data_io.export_json(deployment, people.ann)
+    data_io.delete_all(deployment, people.ann)
+    assert data_io.import_json(deployment, people.ann, payload).added == 1
+    (moved,) = [summary.id for summary in attempts.list_attempts(deployment, people.ann)]
+    at = signed_in("ann@example.com")
+    at.query_params["attempt"] = str(moved)
+    at = goto(at, FEEDBACK)
+    assert "12/100" in texts(at.info) and "No framing" in texts(at.info)
+    bodies = "".join(html_bodies(at))
+    assert "Mo (mentor) disagrees: Not a problem here." in bodies
+    assert 'class="flag flag-comment"' in bodies
+    assert "Which &lt;i&gt;model&lt;/i&gt;?" in bodies
+    assert "Your reply: The support\\-drafting model\\." in texts(at.caption)
+    assert not [box for box in at.text_input if box.key.startswith("feedback_reply_")]

@@ -26,6 +26,7 @@ from coach.errors import (
     AccessDeniedError,
     AdminRequiredError,
     AttemptNotFoundError,
+    CohortLeadRequiredError,
     CohortNotFoundError,
     InterviewNotFoundError,
     ReviewLinkError,
@@ -495,8 +496,8 @@ ATTEMPTS.update(
 ATTEMPTS.update(
     {
         "cohorts.my_cohorts": _cohort_stays_theirs(lambda db, me, c, b: cohorts.my_cohorts(db, me)),
-        "cohorts.led_cohorts": _cohort_stays_theirs(
-            lambda db, me, c, b: cohorts.led_cohorts(db, me)
+        "cohorts.dashboard_cohorts": _cohort_stays_theirs(
+            lambda db, me, c, b: cohorts.dashboard_cohorts(db, me)
         ),
         "cohorts.join_cohort": _cohort_stays_theirs(_joins_own_cohort),
         "cohorts.leave_cohort": _cohort_refused(
@@ -534,6 +535,9 @@ COVERED_ELSEWHERE = {
     "access.cohort_role": "the policy itself: test_services_assignments (mentors only)",
     "access.require_cohort_lead": "test_the_dashboard_is_for_the_cohorts_mentors_only, "
     "test_only_the_cohorts_mentors_set_assignments",
+    "access.oversees_cohorts": "the policy itself: test_a_site_admin_sees_every_cohort_...",
+    "access.require_cohort_overview": "the policy itself: cohort_dashboard.cohort_dashboard "
+    "and assignments.cohort_assignments above, test_a_site_admin_sees_every_cohort_...",
 }
 ADMIN_ONLY = {
     "admin.create_account": lambda db, me: admin.create_account(
@@ -736,3 +740,46 @@ def test_mentors_review_only_their_cohorts(db: Database, prompt: Prompt) -> None
         with pytest.raises(AttemptNotFoundError, match=f"^Attempt {spring} not found"):
             reviews.open_review(db, stranger, spring)
         assert spring not in [item.attempt_id for item in reviews.review_queue(db, stranger)]
+
+
+def test_a_site_admin_sees_every_cohort_mentors_their_own_learners_none(
+    db: Database, bank: Bank
+) -> None:
+    """Root (site admin, in no cohort) sees Spring's and Autumn's dashboards and assignments but
+    sets no work there; Oz (Autumn's mentor) is refused Spring; Ann (Spring's learner) is
+    refused her own cohort's dashboard."""
+    people = make_cohorts(db)
+    spring = cohorts.cohort_named(db, SHELL, name="Spring")
+    autumn = cohorts.cohort_named(db, SHELL, name="Autumn")
+    answer(db, people.ann, bank.prompts[0])
+    _assign_week(db, people.mo, spring, bank)
+
+    def seen(who: UserContext) -> list[tuple[str, bool]]:
+        return [(c.name, c.leads) for c in cohorts.dashboard_cohorts(db, who)]
+
+    assert seen(people.root) == [("Autumn", False), ("Spring", False)]
+    board = cohort_dashboard.cohort_dashboard(db, people.root, cohort_id=spring)
+    assert list(board.learners["learner"]) == ["Ann", "Bea"]
+    assert board.learners["attempts"].tolist() == [1, 0]
+    assert len(assignments.cohort_assignments(db, people.root, cohort_id=spring)) == 1
+    assert cohort_dashboard.cohort_dashboard(db, people.root, cohort_id=autumn).learners.empty
+    with pytest.raises(CohortLeadRequiredError, match="may set assignments"):
+        _assign_week(db, people.root, spring, bank)
+    with pytest.raises(CohortNotFoundError, match=f"^Cohort {autumn + 100} not found"):
+        cohort_dashboard.cohort_dashboard(db, people.root, cohort_id=autumn + 100)
+
+    assert seen(people.oz) == [("Autumn", True)]
+    assert seen(people.mo) == [("Spring", True)] and seen(people.cy) == [("Spring", True)]
+    for call in (cohort_dashboard.cohort_dashboard, assignments.cohort_assignments):
+        with pytest.raises(CohortNotFoundError, match=f"^Cohort {spring} not found"):
+            call(db, people.oz, cohort_id=spring)
+        with pytest.raises(CohortLeadRequiredError):
+            call(db, people.ann, cohort_id=spring)
+    assert seen(people.ann) == []
+    # A site-wide mentor role grants nothing: only membership or the admin role does.
+    roaming = admin.create_account(
+        db, SHELL, email="rm@example.com", display_name="Rm", password=None, role="mentor"
+    )
+    assert seen(roaming) == []
+    with pytest.raises(CohortNotFoundError):
+        cohort_dashboard.cohort_dashboard(db, roaming, cohort_id=spring)

@@ -78,7 +78,7 @@ def test_a_learner_joins_with_the_code_typed_loosely_and_sees_the_cohort(db: Dat
     joined = cohorts.join_cohort(db, ann, code=typed, now=NOW + timedelta(days=1))
     assert joined == cohorts.Membership(invite.cohort_id, "Spring", "learner")
     assert cohorts.my_cohorts(db, ann) == [joined]
-    assert cohorts.led_cohorts(db, ann) == []
+    assert cohorts.dashboard_cohorts(db, ann) == []
 
 
 def _refused(db: Database, who: UserContext, code: str, message: str, when: datetime) -> None:

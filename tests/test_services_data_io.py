@@ -141,7 +141,7 @@ def test_export_json_is_readable_and_complete(
 ) -> None:
     data = json.loads(data_io.export_json(db, user))
     assert data["format"] == "aipm-coach-export"
-    assert data["version"] == data_io.EXPORT_VERSION == 2
+    assert data["version"] == data_io.EXPORT_VERSION == 3
     assert [a["answer"] for a in data["attempts"]] == [v.answer for v in history]
     assert data["attempts"][1]["answer"] == UNUSUAL
     assert data["attempts"][0]["report"]["overall"] == history[0].report.overall  # type: ignore[union-attr]

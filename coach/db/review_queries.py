@@ -306,9 +306,19 @@ def comment_with_owner(session: Session, *, comment_id: int) -> Row[Any] | None:
     ).first()
 
 
-def add_reply(session: Session, *, comment_id: int, user_id: int, body: str) -> ReviewReply:
-    """Insert the learner's reply (the unique comment_id refuses a second one)."""
-    reply = ReviewReply(comment_id=comment_id, user_id=user_id, body=body)
+def add_reply(
+    session: Session,
+    *,
+    comment_id: int,
+    user_id: int,
+    body: str,
+    created_at: datetime | None = None,
+) -> ReviewReply:
+    """Insert the learner's reply (the unique comment_id refuses a second one); ``created_at``
+    keeps an imported reply's time."""
+    reply = ReviewReply(
+        comment_id=comment_id, user_id=user_id, body=body, created_at=created_at or utc_now()
+    )
     session.add(reply)
     session.flush()
     return reply

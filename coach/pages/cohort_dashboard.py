@@ -1,6 +1,6 @@
-"""Cohort dashboard: for a cohort's mentors and admins, how each learner is doing (trend,
-assignment completion, which flags fire, dimension spread, who is falling or has stopped),
-a CSV export, and setting assignments.
+"""Cohort dashboard: for a cohort's mentors and admins, and for site admins (any cohort), how
+each learner is doing (trend, assignment completion, which flags fire, dimension spread, who
+is falling or has stopped), a CSV export, and setting assignments (the cohort's leads only).
 
 The numbers come aggregated from the database (``coach.services.cohort_dashboard``); learner
 names and e-mail addresses are shown as text, never as HTML.
@@ -33,20 +33,26 @@ state = st.session_state
 st.title("Cohort dashboard")
 show_flash()
 
-led = cohorts.led_cohorts(db, user)
-if not led:
+shown = cohorts.dashboard_cohorts(db, user)
+if not shown:
     st.info(
         "This page shows the cohorts you mentor or run. You are not a mentor or admin of any "
         "cohort yet: ask an admin to add you."
     )
     st.stop()
 
-names = {membership.cohort_id: membership.name for membership in led}
+names = {cohort.cohort_id: cohort.name for cohort in shown}
 if state.get("dashboard_cohort") not in names:
     state["dashboard_cohort"] = next(iter(names))
 cohort_id = st.selectbox(
     "Cohort", list(names), format_func=lambda cid: names[cid], key="dashboard_cohort"
 )
+
+leads = next(cohort.leads for cohort in shown if cohort.cohort_id == cohort_id)
+if not leads:
+    st.caption(
+        "You see this cohort as a site admin; its own mentors and admins set its assignments."
+    )
 
 try:
     board = cohort_dashboard.cohort_dashboard(db, user, cohort_id=cohort_id)
@@ -233,6 +239,9 @@ def _create_assignment() -> None:
     state["assign_prompts"] = []
     state["assign_title"] = ""
 
+
+if not leads:
+    st.stop()  # setting assignments is for the cohort's own mentors and admins
 
 with st.expander("Set an assignment", icon=":material/assignment_add:", expanded=not listed):
     st.text_input("Title (optional)", key="assign_title", max_chars=assignments.TITLE_MAX_LENGTH)

@@ -5,9 +5,10 @@
   that cohort's learners. Being in the same cohort as a learner, or being a mentor elsewhere,
   grants nothing.
 - The deployment-wide ``admin`` role manages accounts and cohorts; by itself it reads no one's
-  answers.
+  answers. It oversees every cohort: sees its dashboard and its assignments without joining
+  it, but sets no assignments there unless it also leads the cohort.
 - A mentor or admin *of a cohort* leads it: sets its assignments and sees its dashboard. A
-  learner of the cohort sees only their own assignments.
+  learner of the cohort sees only their own assignments; a mentor of another cohort nothing.
 
 Services call these rules; pages only ask services.
 """
@@ -23,6 +24,7 @@ from coach.errors import CohortLeadRequiredError, CohortNotFoundError
 from coach.services.users import UserContext
 
 REVIEWER_ROLES: tuple[str, ...] = ("mentor", "admin")
+SITE_ADMIN = "admin"  # the deployment-wide role (UserContext.role), not a role in a cohort
 
 
 def can_view_attempts_of(session: Session, actor: UserContext, owner_id: int) -> bool:
@@ -67,10 +69,35 @@ def require_cohort_lead(session: Session, actor: UserContext, cohort_id: int, ac
 
     Raises:
         CohortNotFoundError: ``actor`` is not in the cohort (worded like a missing cohort).
-        CohortLeadRequiredError: ``actor`` is a learner there; ``action`` says what was refused.
+        CohortLeadRequiredError: ``actor`` is a learner there, or a site admin outside it (who
+            sees the cohort, so "not found" would be untrue); ``action`` says what was refused.
     """
     role = cohort_role(session, actor, cohort_id)
     if role is None:
+        if oversees_cohorts(actor) and cohorts_repo.get_cohort(session, cohort_id=cohort_id):
+            raise CohortLeadRequiredError(action)
         raise CohortNotFoundError(cohort_id)
     if role not in REVIEWER_ROLES:
         raise CohortLeadRequiredError(action)
+
+
+def oversees_cohorts(actor: UserContext) -> bool:
+    """Whether ``actor`` sees every cohort's dashboard without being in it (a site admin)."""
+    return actor.role == SITE_ADMIN
+
+
+def require_cohort_overview(
+    session: Session, actor: UserContext, cohort_id: int, action: str
+) -> None:
+    """Refuse unless ``actor`` leads the cohort or oversees every cohort (a site admin): the
+    rule for reading a cohort's dashboard and assignments.
+
+    Raises:
+        CohortNotFoundError: no such cohort, or ``actor`` is neither in it nor a site admin.
+        CohortLeadRequiredError: ``actor`` is a learner there (and no site admin).
+    """
+    if oversees_cohorts(actor):
+        if cohorts_repo.get_cohort(session, cohort_id=cohort_id) is None:
+            raise CohortNotFoundError(cohort_id)
+        return
+    require_cohort_lead(session, actor, cohort_id, action)

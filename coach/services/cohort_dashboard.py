@@ -1,5 +1,5 @@
 """The cohort dashboard's data: per-learner trend, assignment completion, flag rates, dimension
-averages, and who is falling behind; for the cohort's mentors and admins only.
+averages, and who is falling behind; for the cohort's mentors and admins, and site admins.
 
 The database does the counting (see ``coach.db.cohort_queries``): this module asks for the
 aggregates, reshapes them into frames and marks learners to look at:
@@ -90,15 +90,15 @@ class Dashboard:
 def cohort_dashboard(
     db: Database, user: UserContext, *, cohort_id: int, now: datetime | None = None
 ) -> Dashboard:
-    """Return the dashboard of a cohort the user leads.
+    """Return the dashboard of a cohort the user leads, or of any cohort for a site admin.
 
     Raises:
-        CohortNotFoundError: the user is not in that cohort.
+        CohortNotFoundError: no such cohort, or the user is not in it (and no site admin).
         CohortLeadRequiredError: the user is a learner there.
     """
     now = now or datetime.now(UTC)
     with db.session() as session:
-        access.require_cohort_lead(session, user, cohort_id, "see its dashboard")
+        access.require_cohort_overview(session, user, cohort_id, "see its dashboard")
         summaries = cohorts_repo.learner_summaries(
             session, cohort_id=cohort_id, window=TREND_WINDOW
         )

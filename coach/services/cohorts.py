@@ -20,7 +20,7 @@ from coach.db import cohort_queries as cohorts_repo
 from coach.db.database import Database
 from coach.db.models import Cohort
 from coach.errors import CohortNotFoundError, InvalidAccountDataError, InviteCodeError
-from coach.services import accounts
+from coach.services import access, accounts
 from coach.services import admin as admin_service
 from coach.services.access import REVIEWER_ROLES
 from coach.services.admin import Admin
@@ -50,6 +50,21 @@ class Membership:
     cohort_id: int
     name: str
     role: str
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardCohort:
+    """A cohort whose dashboard the user sees; ``role`` is theirs in it (None: a site admin
+    who is not in it)."""
+
+    cohort_id: int
+    name: str
+    role: str | None
+
+    @property
+    def leads(self) -> bool:
+        """Whether the user leads it (sets its assignments), beyond seeing its dashboard."""
+        return self.role in REVIEWER_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +208,20 @@ def my_cohorts(db: Database, user: UserContext) -> list[Membership]:
         ]
 
 
-def led_cohorts(db: Database, user: UserContext) -> list[Membership]:
-    """Return the cohorts where the user is a mentor or admin (whose dashboards they see)."""
-    return [m for m in my_cohorts(db, user) if m.role in REVIEWER_ROLES]
+def dashboard_cohorts(db: Database, user: UserContext) -> list[DashboardCohort]:
+    """Return the cohorts whose dashboards the user sees, by name: every cohort for a site
+    admin (in it or not), else those where the user is a mentor or admin."""
+    with db.session() as session:
+        mine = accounts_repo.memberships(session, user_id=user.user_id)
+        roles = {cohort_id: role for cohort_id, _, role in mine}
+        if access.oversees_cohorts(user):
+            listed = [(row.id, row.name) for row in cohorts_repo.cohorts_with_counts(session)]
+        else:
+            listed = [(cohort_id, name) for cohort_id, name, role in mine if role in REVIEWER_ROLES]
+    return [
+        DashboardCohort(cohort_id=cohort_id, name=name, role=roles.get(cohort_id))
+        for cohort_id, name in listed
+    ]
 
 
 def join_cohort(

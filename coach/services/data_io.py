@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from coach.db import repositories as repo
+from coach.db import review_queries
 from coach.db.database import Database
-from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute, MockInterview
+from coach.db.models import DIMENSION_COLUMNS, Attempt, FlagDispute, MockInterview, Review
 from coach.errors import DataImportError
-from coach.services.attempts import AttemptView, confirmations
+from coach.services.attempts import AttemptView, confirmations, parse_report
 from coach.services.explain import ELEMENT_TITLES
 from coach.services.interview_records import (
     ImportedInterview,
@@ -27,6 +28,7 @@ from coach.services.interview_records import (
     mocks_from_records,
 )
 from coach.services.records import ImportedAttempt, attempt_from_record
+from coach.services.review_records import ImportedReview, review_record, reviews_from_record
 from coach.services.users import UserContext
 from coach.settings import Settings, mask_url
 from scoring import Report, rule_by_id
@@ -38,8 +40,10 @@ if TYPE_CHECKING:
     from question_bank import Prompt
 
 EXPORT_FORMAT = "aipm-coach-export"
-EXPORT_VERSION = 2  # 2 added interviews, mock interviews and the answers to the engine's questions
-READABLE_VERSIONS = (1, EXPORT_VERSION)
+# 2 added interviews, mock interviews and the answers to the engine's questions; 3 added the
+# mentors' submitted reviews with the learner's replies.
+EXPORT_VERSION = 3
+READABLE_VERSIONS = (1, 2, EXPORT_VERSION)
 MAX_SHOWN_PROBLEMS = 20  # an import error lists this many problems, then counts the rest
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -152,6 +156,12 @@ def export_json(db: Database, user: UserContext) -> bytes:
         for attempt_id, dimension, score in repo.self_rating_rows(session, user_id=user.user_id):
             ratings.setdefault(attempt_id, {})[dimension] = score
         interviews = repo.interviews_by_attempt(session, user_id=user.user_id)
+        reviews: dict[int, list[Review]] = {}
+        # Submitted only: a mentor's draft is theirs until they send it.
+        for review in review_queries.reviews_of_attempts(
+            session, attempt_ids=[row.id for row in rows]
+        ):
+            reviews.setdefault(review.attempt_id, []).append(review)
         payload = {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
@@ -162,6 +172,10 @@ def export_json(db: Database, user: UserContext) -> bytes:
                     **_attempt_record(row),
                     **_learner_notes(row, ratings, disputes),
                     "interviews": [interview_record(i) for i in interviews.get(row.id, ())],
+                    "reviews": [
+                        review_record(review, attempt_key=_attempt_key(row))
+                        for review in reviews.get(row.id, ())
+                    ],
                 }
                 for row in rows
             ],
@@ -219,25 +233,39 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
     """Add the attempts of an export to the user's data, skipping ones already there.
 
     Each attempt comes with what hangs off it (self-ratings, disputed flags, answers to the
-    engine's questions, interviews), restored onto the attempt's new id; mock interviews come
-    once each. An attempt counts as already there when prompt id, submission time and answer
-    match: it is skipped with everything attached, so importing a file twice adds nothing.
+    engine's questions, interviews, mentors' reviews with the learner's replies), restored onto
+    the attempt's new id; mock interviews come once each. An attempt counts as already there
+    when prompt id, submission time and answer match: it is skipped with everything attached,
+    so importing a file twice adds nothing. A review is stored as one whose reviewer has no
+    account here, and skipped when a review with its external id is here already (as a review
+    file's import does).
     All or nothing: every record is checked first with the rules Submit and the schema
     enforce; any problem raises DataImportError listing ``record N: field: problem`` lines,
     and nothing is written.
     """
     data = _export(payload)
     mocks, problems = mocks_from_records(data.get("mock_interviews"), user_id=user.user_id)
-    imported: list[tuple[ImportedAttempt, list[ImportedInterview]]] = []
+    imported: list[_Imported] = []
+    review_ids: set[str] = set()
     for number, record in enumerate(data["attempts"], start=1):
         attempt, found = attempt_from_record(record, user_id=user.user_id)
         interviews, found_in_interviews = interviews_from_record(
             record, user_id=user.user_id, mock_keys=mocks.keys()
         )
         found += found_in_interviews
+        reviews: list[ImportedReview] = []
+        if attempt is not None:  # a review is checked against its attempt's answer and reports
+            reviews, found_in_reviews = reviews_from_record(
+                record,
+                answer=attempt.row.answer,
+                report=parse_report(attempt.row.report),
+                previous=parse_report(attempt.row.previous_report),
+                seen_ids=review_ids,
+            )
+            found += found_in_reviews
         problems += [f"record {number}: {problem}" for problem in found]
         if attempt is not None:
-            imported.append((attempt, interviews))
+            imported.append(_Imported(attempt, interviews, reviews))
     if problems:
         shown = problems[:MAX_SHOWN_PROBLEMS]
         more = len(problems) - len(shown)
@@ -253,22 +281,34 @@ def import_json(db: Database, user: UserContext, payload: bytes) -> ImportResult
                 session, user_id=user.user_id
             )
         }
-        added: list[tuple[ImportedAttempt, list[ImportedInterview]]] = []
-        for attempt, interviews in imported:
-            row = attempt.row
+        added: list[_Imported] = []
+        for item in imported:
+            row = item.attempt.row
             key = _identity(row.prompt_id, row.submitted_at, row.answer)
             if key in seen:
                 continue
             seen.add(key)
             session.add(row)
-            added.append((attempt, interviews))
+            added.append(item)
         mock_ids = _store_mocks(session, user, mocks)
         session.flush()  # The new attempts get their ids here.
-        for attempt, interviews in added:
-            session.add_all(attempt.notes_for(attempt.row.id))
-            session.add_all(i.attach(attempt.row.id, mock_ids) for i in interviews)
+        for item in added:
+            attempt_id = item.attempt.row.id
+            session.add_all(item.attempt.notes_for(attempt_id))
+            session.add_all(i.attach(attempt_id, mock_ids) for i in item.interviews)
+            for review in item.reviews:
+                review.store(session, attempt_id=attempt_id, user_id=user.user_id)
         session.commit()
     return ImportResult(added=len(added), skipped=len(imported) - len(added))
+
+
+@dataclass(frozen=True, slots=True)
+class _Imported:
+    """One valid attempt record of the file, as rows waiting to be stored."""
+
+    attempt: ImportedAttempt
+    interviews: list[ImportedInterview]
+    reviews: list[ImportedReview]
 
 
 def _store_mocks(
@@ -302,7 +342,8 @@ def _export(payload: bytes) -> dict[str, Any]:
         raise DataImportError("The file is not an aipm-coach JSON export.")
     version = data.get("version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
-        readable = " and ".join(map(str, READABLE_VERSIONS))
+        *earlier, last = map(str, READABLE_VERSIONS)
+        readable = f"{', '.join(earlier)} and {last}"
         raise DataImportError(
             f"Export format version {version!r} is not supported "
             f"(this app reads versions {readable}); upgrade aipm-coach."
@@ -316,6 +357,11 @@ def _identity(prompt_id: str, submitted_at: datetime, answer: str) -> tuple[str,
     # Microseconds are kept by both backends, so the timestamp is compared exactly.
     digest = hashlib.sha256(answer.encode("utf-8")).hexdigest()
     return prompt_id, submitted_at.astimezone(UTC).isoformat(), digest
+
+
+def _attempt_key(row: Attempt) -> str:
+    """The attempt's identity as one line: the same on every install it is imported into."""
+    return " ".join(_identity(row.prompt_id, row.submitted_at, row.answer))
 
 
 def delete_all(db: Database, user: UserContext) -> int:

@@ -76,10 +76,11 @@ class ReviewInput(_Strict):
     _clean_text = field_validator("overall_comment", "override_reason")(_clean)
 
 
-def parse_review(data: object) -> ReviewInput:
-    """``data`` (a dict from a form or a file) as a :class:`ReviewInput`, or a clear error."""
+def parse_review(data: object, *, strict: bool = False) -> ReviewInput:
+    """``data`` (a dict from a form or a file) as a :class:`ReviewInput`, or a clear error;
+    ``strict`` refuses a value of the wrong JSON type instead of converting it ("80" for 80)."""
     try:
-        return ReviewInput.model_validate(data)
+        return ReviewInput.model_validate(data, strict=strict)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in item['loc']) or 'review'}: {item['msg']}"
@@ -203,12 +204,23 @@ def engine_labels(report: Report | None) -> dict[str, bool]:
         return {}
 
 
-def review_of(data: object, *, answer: str, report: Report | None) -> ReviewInput:
+def review_of(
+    data: object,
+    *,
+    answer: str,
+    report: Report | None,
+    previous: Report | None = None,
+    strict: bool = False,
+) -> ReviewInput:
     """Parse ``data`` (a form's or a file's dict) and check it against the attempt it reviews:
-    its ``answer`` and the flags of its ``report``. Raises :class:`ReviewInputError`."""
-    flags = report.flags if report is not None else ()
+    its ``answer`` and the flags of its ``report`` (and of the ``previous`` report, for a
+    review stored before the attempt was rescored). Raises :class:`ReviewInputError`."""
+    flags = [
+        *(report.flags if report is not None else ()),
+        *(previous.flags if previous is not None else ()),
+    ]
     return checked(
-        parse_review(data),
+        parse_review(data, strict=strict),
         answer=answer,
         flag_ids={flag.id for flag in flags},
         known_flags=set(KNOWN_FLAGS),

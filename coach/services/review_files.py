@@ -35,7 +35,7 @@ from coach.db import account_queries as accounts_repo
 from coach.db import repositories as repo
 from coach.db import review_queries
 from coach.db.database import Database
-from coach.db.models import Attempt
+from coach.db.models import Attempt, Review
 from coach.errors import (
     AccessDeniedError,
     AttemptNotFoundError,
@@ -340,20 +340,40 @@ def import_response(db: Database, user: UserContext, payload: bytes) -> Response
             except CoachError as error:
                 refused.append(f"Review {number} (attempt #{attempt_id}): {error}")
                 continue
-            review_queries.add_review(
-                session,
-                attempt_id=attempt_id,
-                content=content,
-                reviewer_id=None,
-                reviewer_name=name,
-                source="file",
-                submitted=True,
-                external_id=review_id,
+            add_file_review(
+                session, attempt_id=attempt_id, content=content, name=name, external_id=review_id
             )
             seen.add(review_id)
             added.append((attempt_id, name))
         session.commit()
     return ResponseImport(added=added, already_imported=already, refused=refused)
+
+
+def add_file_review(
+    session: Session,
+    *,
+    attempt_id: int,
+    content: ReviewInput,
+    name: str,
+    external_id: str,
+    source: str = "file",
+    submitted_at: datetime | None = None,
+) -> Review:
+    """Store a checked, submitted review that arrived in a file (a mentor's response, or a
+    learner's own export): its reviewer has no account on this install, only a name, and
+    ``external_id`` (unique here) lets a second import of the same review be recognised.
+    ``source`` and ``submitted_at`` keep what an export says (default: a review file, now)."""
+    return review_queries.add_review(
+        session,
+        attempt_id=attempt_id,
+        content=content,
+        reviewer_id=None,
+        reviewer_name=name,
+        source=source,
+        submitted=True,
+        external_id=external_id,
+        now=submitted_at,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def open_review(db: Database, actor: UserContext, attempt_id: int) -> ReviewDesk
         submitted = _submitted_by(session, attempt_id=attempt_id, reviewer_id=actor.user_id)
         return ReviewDesk(
             subject=subject,
-            draft=_as_input(draft) if draft is not None else None,
+            draft=review_input(draft) if draft is not None else None,
             submitted=_shown(submitted, row.answer) if submitted is not None else None,
         )
 
@@ -374,8 +374,8 @@ def _submitted_by(session: Session, *, attempt_id: int, reviewer_id: int) -> Rev
     )
 
 
-def _as_input(review: Review) -> ReviewInput:
-    """A stored review back in the shape the form edits."""
+def review_input(review: Review) -> ReviewInput:
+    """A stored review back in the shape the form edits (and the JSON export writes)."""
     return ReviewInput(
         overall_comment=review.overall_comment,
         comments=[

@@ -9,7 +9,7 @@ import streamlit as st
 
 from coach.errors import CoachError
 from coach.services import reviews
-from coach.services.cohorts import led_cohorts
+from coach.services.cohorts import dashboard_cohorts
 from coach.ui.frame import Frame
 from coach.ui.state import (
     AGREEMENT_PAGE,
@@ -22,11 +22,12 @@ from coach.ui.state import (
 
 def cohort_sections(frame: Frame) -> dict[str, list[st.Page]]:
     """A "Cohorts" section on a shared deployment (cohorts make no sense for the one local
-    learner): joining and leaving for everyone, the dashboard for a cohort's mentors."""
+    learner): joining and leaving for everyone, the dashboard for a cohort's mentors and admins
+    and for site admins (who see every cohort's)."""
     if frame.settings.auth == "none":
         return {}
     pages = [st.Page(COHORTS_PAGE, title="Cohorts", icon=":material/groups:")]
-    if _database_says(lambda: led_cohorts(frame.db, frame.user)):
+    if _database_says(lambda: dashboard_cohorts(frame.db, frame.user)):
         pages.append(st.Page(DASHBOARD_PAGE, title="Cohort dashboard", icon=":material/dashboard:"))
     return {"Cohorts": pages}
 
