@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from coach.db.database import Database
-from coach.services import admin, attempts
+from coach.services import admin, attempts, reviews
 from coach.services.admin import ShellOperator
+from coach.services.review_content import flag_place
 from coach.services.users import UserContext
 from question_bank import Prompt
 from scoring import PromptSpec, Report
@@ -18,6 +19,7 @@ from tests.conftest import STRONG_ANSWER, WEAK_ANSWER
 SHELL = ShellOperator("test")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
+QUOTE = "fine-tune a large language model"  # words of WEAK_ANSWER a span comment quotes
 
 
 @dataclass
@@ -92,3 +94,32 @@ def broken_scorer(answer_text: str, spec: PromptSpec, level: str) -> Report:
 
 
 __all__ = ["STRONG_ANSWER", "WEAK_ANSWER", "answer", "broken_scorer", "make_cohorts"]
+
+
+def full_review(db: Database, people: Cohorts, attempt_id: int, **extra: Any) -> dict[str, Any]:
+    """Mo's full review of the weak answer: a span comment, a comment on the whole answer, a
+    decision on every flag (the first rejected), a missed flag, verdicts, an override."""
+    subject = reviews.open_review(db, people.mo, attempt_id).subject
+    first, *rest = subject.target.flags
+    data: dict[str, Any] = {
+        "overall_comment": "Start from the user.",
+        "comments": [{"body": "Which model and why?", "quote": QUOTE}, {"body": "Too short."}],
+        "decisions": [
+            {
+                "flag_id": first.id,
+                "decision": "reject",
+                "span_start": flag_place(first)[0],
+                "reason": "Not here.",
+            },
+            *(
+                {"flag_id": f.id, "decision": "accept", "span_start": flag_place(f)[0]}
+                for f in rest
+            ),
+            {"flag_id": "solution-first", "decision": "add", "reason": "Model in sentence one."},
+        ],
+        "elements": {"who": False, "why": False, "metrics": False, "tech": True},
+        "score_override": 20,
+        "override_reason": "No framing at all.",
+    }
+    data.update(extra)
+    return data

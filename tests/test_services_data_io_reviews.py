@@ -16,12 +16,10 @@ from coach.db.database import Database
 from coach.db.models import Review, ReviewReply
 from coach.errors import DataImportError
 from coach.services import attempts, data_io, review_files, reviews
-from coach.services.review_content import flag_place, review_of
+from coach.services.review_content import review_of
 from coach.services.review_files import FileReview
 from question_bank import Prompt
-from tests.review_support import STRONG_ANSWER, Cohorts, answer, make_cohorts
-
-QUOTE = "fine-tune a large language model"
+from tests.review_support import QUOTE, STRONG_ANSWER, Cohorts, answer, full_review, make_cohorts
 
 
 @pytest.fixture
@@ -35,31 +33,11 @@ def reviewed(db: Database, people: Cohorts, prompt: Prompt) -> list[int]:
     unsent draft; her strong answer with a review that came back in a review file."""
     weak = answer(db, people.ann, prompt)
     strong = answer(db, people.ann, prompt, text=STRONG_ANSWER, minutes=5)
-    first, *rest = reviews.open_review(db, people.mo, weak).subject.target.flags
     reviews.save_review(
         db,
         people.mo,
         weak,
-        {
-            "overall_comment": "Start from the <b>user</b>.",
-            "comments": [{"body": "Which model and why?", "quote": QUOTE}, {"body": "Short."}],
-            "decisions": [
-                {
-                    "flag_id": first.id,
-                    "decision": "reject",
-                    "span_start": flag_place(first)[0],
-                    "reason": "Not here.",
-                },
-                *(
-                    {"flag_id": f.id, "decision": "accept", "span_start": flag_place(f)[0]}
-                    for f in rest
-                ),
-                {"flag_id": "solution-first", "decision": "add", "reason": "Model first."},
-            ],
-            "elements": {"who": False, "why": False, "metrics": False, "tech": True},
-            "score_override": 20,
-            "override_reason": "No framing at all.",
-        },
+        full_review(db, people, weak, overall_comment="Start from the <b>user</b>."),
         submit=True,
     )
     reviews.save_review(db, people.cy, weak, {"overall_comment": "Draft, not sent."}, submit=False)
@@ -249,7 +227,7 @@ HOSTILE_REVIEWS = [
     (
         "reviews.0.content.decisions.0.flag_id",
         "made-up",
-        "record 1: reviews[0].content: \"made-up\" is not one of this attempt's flags.",
+        'record 1: reviews[0].content: "made-up" is not one of this attempt\'s flags.',
     ),
     (
         "reviews.0.content.decisions.-1.flag_id",

@@ -17,53 +17,24 @@ from coach.errors import (
     ReviewNotFoundError,
 )
 from coach.services import admin, demo, review_links, reviews
-from coach.services.review_content import MAX_COMMENT_CHARS, flag_place
+from coach.services.review_content import MAX_COMMENT_CHARS
 from question_bank import Bank, Prompt
 from tests.review_support import (
+    QUOTE,
     SHELL,
     STRONG_ANSWER,
     WEAK_ANSWER,
     Cohorts,
     answer,
     broken_scorer,
+    full_review,
     make_cohorts,
 )
-
-QUOTE = "fine-tune a large language model"
 
 
 @pytest.fixture
 def people(db: Database) -> Cohorts:
     return make_cohorts(db)
-
-
-def _review(db: Database, people: Cohorts, attempt_id: int, **extra: Any) -> dict[str, Any]:
-    """A full review of the weak answer: a span comment, a comment on the whole answer, a
-    decision on every flag (the first rejected), a missed flag, verdicts, an override."""
-    subject = reviews.open_review(db, people.mo, attempt_id).subject
-    first, *rest = subject.target.flags
-    data: dict[str, Any] = {
-        "overall_comment": "Start from the user.",
-        "comments": [{"body": "Which model and why?", "quote": QUOTE}, {"body": "Too short."}],
-        "decisions": [
-            {
-                "flag_id": first.id,
-                "decision": "reject",
-                "span_start": flag_place(first)[0],
-                "reason": "Not here.",
-            },
-            *(
-                {"flag_id": f.id, "decision": "accept", "span_start": flag_place(f)[0]}
-                for f in rest
-            ),
-            {"flag_id": "solution-first", "decision": "add", "reason": "Model in sentence one."},
-        ],
-        "elements": {"who": False, "why": False, "metrics": False, "tech": True},
-        "score_override": 20,
-        "override_reason": "No framing at all.",
-    }
-    data.update(extra)
-    return data
 
 
 def _count(db: Database, model: Any) -> int:
@@ -115,12 +86,14 @@ def test_a_submitted_review_takes_the_attempt_off_the_queue_a_draft_does_not(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
     attempt_id = answer(db, people.ann, prompt)
-    reviews.save_review(db, people.mo, attempt_id, _review(db, people, attempt_id), submit=False)
+    reviews.save_review(
+        db, people.mo, attempt_id, full_review(db, people, attempt_id), submit=False
+    )
     (item,) = reviews.review_queue(db, people.mo)
     assert item.has_draft
     (other_view,) = reviews.review_queue(db, people.cy)
     assert not other_view.has_draft  # the draft is Mo's, not Cy's
-    reviews.save_review(db, people.mo, attempt_id, _review(db, people, attempt_id), submit=True)
+    reviews.save_review(db, people.mo, attempt_id, full_review(db, people, attempt_id), submit=True)
     assert reviews.review_queue(db, people.mo) == []
     assert reviews.review_queue(db, people.cy) == []
 
@@ -199,7 +172,7 @@ def test_a_draft_is_saved_again_then_submitted_as_one_review(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
     attempt_id = answer(db, people.ann, prompt)
-    data = _review(db, people, attempt_id)
+    data = full_review(db, people, attempt_id)
     first = reviews.save_review(db, people.mo, attempt_id, data, submit=False)
     assert first.status == "draft"
     desk = reviews.open_review(db, people.mo, attempt_id)
@@ -291,14 +264,16 @@ def test_the_learner_reads_submitted_reviews_only_and_replies_once(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
     attempt_id = answer(db, people.ann, prompt)
-    reviews.save_review(db, people.mo, attempt_id, _review(db, people, attempt_id), submit=False)
+    reviews.save_review(
+        db, people.mo, attempt_id, full_review(db, people, attempt_id), submit=False
+    )
     assert reviews.reviews_for_owner(db, people.ann, attempt_id) == []
     assert reviews.reviewed_attempt_ids(db, people.ann) == frozenset()
     draft_comment = _comment_ids(db)[0]
     with pytest.raises(ReviewNotFoundError, match=f"^Comment {draft_comment} not found"):
         reviews.reply(db, people.ann, draft_comment, "Too early")
 
-    reviews.save_review(db, people.mo, attempt_id, _review(db, people, attempt_id), submit=True)
+    reviews.save_review(db, people.mo, attempt_id, full_review(db, people, attempt_id), submit=True)
     (shown,) = reviews.reviews_for_owner(db, people.ann, attempt_id)
     assert shown.reviewer_name == "Mo" and shown.source == "account"
     assert shown.score_override == 20 and shown.override_reason == "No framing at all."
@@ -327,7 +302,7 @@ def test_replies_are_the_owners_alone_and_checked(
     db: Database, people: Cohorts, prompt: Prompt
 ) -> None:
     attempt_id = answer(db, people.ann, prompt)
-    reviews.save_review(db, people.mo, attempt_id, _review(db, people, attempt_id), submit=True)
+    reviews.save_review(db, people.mo, attempt_id, full_review(db, people, attempt_id), submit=True)
     comment_id = _comment_ids(db)[0]
     for intruder in (people.bea, people.mo, people.oz):
         with pytest.raises(ReviewNotFoundError, match=f"^Comment {comment_id} not found"):
