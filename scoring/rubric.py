@@ -91,7 +91,7 @@ class Rubric:
     """How one dimension is scored: gates first, else the sum of its rows, kept in 0-100.
 
     ``clear`` is the reason when no row has a note; otherwise the notes are joined with
-    ``joiner`` after ``lead`` into one sentence.
+    ``joiner`` (the last two with ``last_joiner`` if set) after ``lead`` into one sentence.
     """
 
     dimension: str
@@ -101,6 +101,7 @@ class Rubric:
     clear: str
     lead: str = ""
     joiner: str = "; "
+    last_joiner: str | None = None
 
     def score(self, analysis: Analysis) -> Dimension:
         for gate in self.gates:
@@ -115,7 +116,11 @@ class Rubric:
     def reason(self, notes: list[str]) -> str:
         if not notes:
             return self.clear
-        text = self.lead + self.joiner.join(notes)
+        if self.last_joiner and len(notes) > 1:
+            listed = self.joiner.join(notes[:-1]) + self.last_joiner + notes[-1]
+        else:
+            listed = self.joiner.join(notes)
+        text = self.lead + listed
         return text[:1].upper() + text[1:] + "."
 
 

@@ -171,7 +171,7 @@ STORY = Rubric(
                     ev.result_told,
                     20,
                     "a result without a measure",
-                    "the result has no measure",
+                    "a measure of its result",
                     examples=(
                         _story(
                             "I set up a meeting with the ML lead and brought latency data. In "
@@ -219,6 +219,7 @@ STORY = Rubric(
     clear="The story has your action, a result and a reflection.",
     lead="The story lacks ",
     joiner=", ",
+    last_joiner=" and ",
 )
 
 METRICS = Rubric(

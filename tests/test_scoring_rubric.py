@@ -179,3 +179,15 @@ def test_a_finding_worth_checking_costs_no_points(monkeypatch) -> None:
     assert [f.tentative for f in unsure.flags if f.id == "solution-first"] == [True]
     assert parts(unsure)["framing.before-solution"] == 20
     assert parts(unsure)["solution.after-framing"] == 10
+
+
+def test_a_story_without_a_measured_result_is_told_so_in_one_sentence() -> None:
+    story = (
+        "At my last company we needed a better onboarding flow for new sellers. I ran five "
+        "interviews with sellers and I rewrote the spec around their first listing. We shipped "
+        "it and the team was happy with the launch. It was a good experience overall."
+    )
+    prompt = PromptSpec.from_text("Tell me about a time a model performed worse in production.")
+    framing = analyze(story, prompt).dimensions["framing"]
+    assert framing.reason == "The story lacks a measure of its result and what you learned."
+    assert [p.points for p in framing.parts] == [35, 20, 0]
