@@ -69,12 +69,17 @@ TOO_SHORT = Rule(
     scope="answer",
     title="Too short",
     severity=Severity.WARNING,
-    message="The answer is too short to show the user, problem, metrics and solution.",
+    # Every kind of question gets this rule, so its words fit a story as well as a design.
+    message="The answer is too short to show your reasoning.",
     why=(
-        "An interview answer has to show your reasoning. A few lines cannot cover who, why, "
-        "metrics and a solution with trade-offs."
+        "An interview answer has to show how you think. A few lines cannot cover the parts "
+        "the question asks for, let alone the trade-offs between them."
     ),
-    fix="Walk through user, problem, metrics, solution and risks, a few sentences each.",
+    fix=(
+        "Give each part a few sentences: for a product question the user, problem, metrics, "
+        "solution and risks; for a story the situation, your action, the result and what you "
+        "learned."
+    ),
     check=_too_short,
     must_flag=(ex("I'd build a chatbot."), ex("")),
     must_pass=(
