@@ -275,6 +275,14 @@ def test_a_cohort_from_invite_code_to_a_reviewed_assignment(
         expect(heatmap.locator(".xtick text").filter(has_text=disputed[:20])).to_have_count(1)
         snap(mo, "walk-07-dashboard")
 
+        # The site admin oversees the cohort without joining it: its dashboard, no assigning.
+        root.reload()
+        wait_idle(root)
+        go(root, "Cohort dashboard")
+        expect(root.get_by_test_id("stMetric").filter(has_text="Learners")).to_contain_text("1")
+        expect(root.get_by_role("button", name="Set assignment")).to_have_count(0)
+        snap(root, "walk-08-site-admin-dashboard")
+
 
 # --- 2. the offline review-file round trip -----------------------------------------------------
 
