@@ -93,10 +93,6 @@ BE_FORMS = frozenset({"is", "was", "are", "were"})
 POSSESSIVE_ROLES = frozenset(  # singular roles, as "<role>'s" loses its last two letters
     role for role in lx.EXTERNAL_ROLES if role not in lx.PROCESS_ROLES
 )
-UNNAMED_BUILDS = frozenset({"products", "solutions", "things", "something", "stuff", "value"})
-SAID_MEASURE_VERBS = frozenset({"measure", "track", "monitor"})
-SAID_MEASURE_SUBJECTS = frozenset({"i'd", "we'd", "would", "will", "i'll", "we'll", "i", "we"})
-SAID_MEASURE_QUESTIONS = frozenset({"whether", "if", "how", "it", "success", "that", "this"})
 SAID_MEASURE_WORDS = 5
 
 
@@ -347,7 +343,8 @@ class _WhoDetector:
 
     def _clause(self, match: Match, needed: int) -> bool:
         nxt = self.ctx.after(match.last, 5)
-        return bool(nxt) and nxt[0] in lx.CLAUSE_OPENERS and content_count(nxt[1:]) >= needed
+        opens = bool(nxt) and (nxt[0] in lx.CLAUSE_OPENERS or _is_participle(nxt[0]))
+        return opens and content_count(nxt[1:]) >= needed
 
     def judge_role(self, match: Match) -> tuple[bool, str]:
         """Whether a named role or organisation is the segment served, and why."""
@@ -444,7 +441,18 @@ def _builds_nothing_named(match: Match, ctx: Context) -> bool:
     if ctx.norms[match.last] not in lx.PROPOSAL_VERBS:
         return False
     following = [w for w in ctx.after(match.last, 3) if w not in lx.ENGLISH_STOPWORDS]
-    return bool(following) and following[0] in UNNAMED_BUILDS
+    return bool(following) and following[0] in lx.UNNAMED_BUILDS
+
+
+def _is_participle(word: str) -> bool:
+    """'planning', 'waiting': a present participle opening a clause ('teachers planning a
+    trip'); not a noun or word that merely ends in -ing ('morning', 'nothing', 'building')."""
+    return (
+        len(word) > 5
+        and word.endswith("ing")
+        and word not in lx.NOT_PARTICIPLES
+        and word not in lx.ENGLISH_STOPWORDS
+    )
 
 
 def _in_option_list(match: Match, ctx: Context) -> bool:
@@ -473,15 +481,15 @@ def _said_measures(ctx: Context) -> list[Match]:
     (not 'it', 'success', 'engagement' or 'how users feel')."""
     found = []
     for index, word in enumerate(ctx.norms):
-        if word not in SAID_MEASURE_VERBS:
+        if word not in lx.SAID_MEASURE_VERBS:
             continue
         before = ctx.before(index, 2)
-        if not before or not set(before) & SAID_MEASURE_SUBJECTS:
+        if not before or not set(before) & lx.SAID_MEASURE_SUBJECTS:
             continue
         segment = ctx.segments[ctx.segment_of[index]]
         end = min(segment.last_token, index + 1 + SAID_MEASURE_WORDS)
         obj = ctx.norms[index + 1 : end]
-        if not obj or obj[0] in SAID_MEASURE_QUESTIONS:
+        if not obj or obj[0] in lx.SAID_MEASURE_QUESTIONS:
             continue  # "measure whether users like it" asks, it names no measure
         content = [w for w in obj if w not in lx.ENGLISH_STOPWORDS and w not in lx.VAGUE_WORDS]
         if len(content) >= 2:

@@ -267,6 +267,9 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("We will monitor engagement and performance closely.", "metrics", False),
         # Under a Metrics heading, "% of ..." names a share.
         ("Who: shoppers who cook\nMetric: % of baskets reordered within a week", "metrics", True),
+        # A present participle narrows a role as a relative clause does.
+        ("Teachers planning a class trip wait days for the museum to reply.", "who", True),
+        ("Teachers need lesson plans every morning.", "who", False),
         # 'it's' is the model only when a model was named; a possessive names a person.
         ("Shoppers file each receipt, and it's the most tedious task of their week.", "why", True),
         ("The model flags receipts. It's wrong about one in ten.", "why", False),
