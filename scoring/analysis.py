@@ -329,8 +329,8 @@ class _WhoDetector:
         inside = [self.ctx.tokens[i].norm for i in range(match.first, match.last)]
         if inside:  # a listed multi-word role: its own modifier narrows it
             return not set(inside) & lx.TEAM_MODIFIERS
-        prev = self.ctx.before(match.first, 1)
-        return bool(prev) and is_modifier(prev[0]) and prev[0] not in lx.TEAM_MODIFIERS
+        modifier = self.ctx.modifier_before(match.first)
+        return bool(modifier) and is_modifier(modifier) and modifier not in lx.TEAM_MODIFIERS
 
     def _narrowed_story_role(self, match: Match, head: str) -> bool:
         """In a story, a narrowed outside role ('warehouse shift leads') is the user met."""

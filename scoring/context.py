@@ -127,11 +127,23 @@ class Context:
     def modifier_before(self, index: int) -> str | None:
         """The word right before ``index`` when nothing but a space or hyphen separates them
         ("iPhone users"; not "In user experience, users")."""
-        previous = self.before(index, 1)
+        previous = self.before(index, 2)
         if not previous:
             return None
+        if len(previous) == 2 and previous[0] in lx.VERB_SUBJECTS:
+            return None  # "agents will point customers": a verb, not a modifier
         gap = self.text[self.tokens[index - 1].end : self.tokens[index].start]
-        return previous[0] if gap.strip() in {"", "-"} else None
+        if gap.strip() not in {"", "-"}:
+            return None
+        if previous[-1] in lx.NOT_MODIFIERS and self._hyphen_joined(index - 1):
+            return f"{previous[0]}-{previous[-1]}"  # "tier-one analysts": a compound
+        return previous[-1]
+
+    def _hyphen_joined(self, index: int) -> bool:
+        """The token is joined to the one before it by a hyphen ("tier-one")."""
+        if index < 1:
+            return False
+        return self.text[self.tokens[index - 1].end : self.tokens[index].start] == "-"
 
     def after(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
@@ -149,6 +161,7 @@ def is_modifier(word: str) -> bool:
         or word in lx.HOLLOW_QUALIFIERS
         or word in lx.ENGLISH_STOPWORDS
         or word in lx.VERBISH
+        or word in lx.NOT_MODIFIERS
         or word.isdigit()
     )
 

@@ -267,6 +267,11 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("We will monitor engagement and performance closely.", "metrics", False),
         # Under a Metrics heading, "% of ..." names a share.
         ("Who: shoppers who cook\nMetric: % of baskets reordered within a week", "metrics", True),
+        # A count or a verb before people does not narrow them; a hyphenated compound does.
+        ("Dashboards are viewed by at least two people within a week.", "who", False),
+        ("Our claims staff will point customers to it when they call.", "who", False),
+        ("Tier-one analysts at security providers triage alerts all night.", "who", True),
+        ("I'd pick people training for their first half marathon.", "who", True),
         # A present participle narrows a role as a relative clause does.
         ("Teachers planning a class trip wait days for the museum to reply.", "who", True),
         ("Teachers need lesson plans every morning.", "who", False),
