@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from scoring.analysis import Analysis
-from scoring.findings import finds
+from scoring.findings import confidence, finds, unsure
 from scoring.question_type import ANALYSING, FRAMED, PROPOSING
 from scoring.rules.communication import (
     JARGON_HEAVY,
@@ -22,7 +22,7 @@ from scoring.rules.communication import (
     filler_rate,
 )
 from scoring.rules.craft import FRAMEWORK_NARRATION
-from scoring.rules.framing import SOLUTION_FIRST
+from scoring.rules.framing import MISSING_METRICS, MISSING_PROBLEM, MISSING_USER, SOLUTION_FIRST
 from scoring.rules.story import NO_OWN_ACTION, NO_REFLECTION, NO_RESULT, concrete_result
 
 _DIGIT = re.compile(r"\d")
@@ -41,6 +41,25 @@ def answered(a: Analysis) -> bool:
 # --- framing: who, why, and framing before the solution -----------------------------------------
 def user_named(a: Analysis) -> bool:
     return a.present("who")
+
+
+def user_absence_unsure(a: Analysis) -> bool:
+    """No user found, and the engine is unsure of that (missing-user is "worth checking")."""
+    return not a.present("who") and unsure(MISSING_USER, a)
+
+
+def problem_absence_unsure(a: Analysis) -> bool:
+    return not a.present("why") and unsure(MISSING_PROBLEM, a)
+
+
+def user_maybe_points(a: Analysis) -> int:
+    """An unsure "no user" costs only as much as the engine is sure of it: the row's 40
+    points times how often such an absence was wrong."""
+    return round(40 * (1 - confidence(MISSING_USER, a)))
+
+
+def problem_maybe_points(a: Analysis) -> int:
+    return round(40 * (1 - confidence(MISSING_PROBLEM, a)))
 
 
 def generic_users_only(a: Analysis) -> bool:
@@ -96,6 +115,10 @@ def metric_count(a: Analysis) -> int:
 
 def metrics_named(a: Analysis) -> bool:
     return a.present("metrics")
+
+
+def metrics_absence_unsure(a: Analysis) -> bool:
+    return not a.present("metrics") and unsure(MISSING_METRICS, a)
 
 
 def vague_measures_only(a: Analysis) -> bool:

@@ -45,5 +45,14 @@ def finds(rule: Rule, analysis: Analysis) -> bool:
     """Whether the rule finds something it is sure enough of to cost points."""
     if not occurrences(rule, analysis):
         return False
-    confidence = cal.confidence(rule.id, basis(rule.id, analysis))
-    return not is_tentative(rule.severity, confidence)
+    return not is_tentative(rule.severity, confidence(rule, analysis))
+
+
+def unsure(rule: Rule, analysis: Analysis) -> bool:
+    """Whether the rule finds something here, but only as "worth checking"."""
+    return bool(occurrences(rule, analysis)) and not finds(rule, analysis)
+
+
+def confidence(rule: Rule, analysis: Analysis) -> float:
+    """How often a finding of this rule on this kind of evidence was right (calibrated)."""
+    return cal.confidence(rule.id, basis(rule.id, analysis))

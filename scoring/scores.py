@@ -57,6 +57,13 @@ TWO_METRICS = (
 )
 
 
+# An answer the English vocabulary cannot read: its absences are only "worth checking".
+FOREIGN = (
+    "Construiría un asistente con IA que resume las notas de cada paciente para el equipo del "
+    "turno siguiente, con un modelo de lenguaje ajustado a nuestros datos clínicos."
+)
+
+
 def _story(text: str):
     return ex(text, prompt=STORY_PROMPT)
 
@@ -87,6 +94,13 @@ FRAMING = Rubric(
             tiers=(
                 Tier(ev.user_named, 40, "who named", examples=(ex(NURSES),)),
                 Tier(
+                    ev.user_absence_unsure,
+                    ev.user_maybe_points,
+                    "no user found, but the coach is unsure: counted in part",
+                    "no user found (worth checking)",
+                    examples=(ex(FOREIGN),),
+                ),
+                Tier(
                     ev.generic_users_only,
                     10,
                     "users only generic",
@@ -100,7 +114,16 @@ FRAMING = Rubric(
         ),
         Row(
             "framing.why",
-            tiers=(Tier(ev.problem_named, 40, "user problem named", examples=(ex(NURSES),)),),
+            tiers=(
+                Tier(ev.problem_named, 40, "user problem named", examples=(ex(NURSES),)),
+                Tier(
+                    ev.problem_absence_unsure,
+                    ev.problem_maybe_points,
+                    "no user problem found, but the coach is unsure: counted in part",
+                    "no user problem found (worth checking)",
+                    examples=(ex(FOREIGN),),
+                ),
+            ),
             unmet="no user problem",
             unmet_note="no user problem",
             misses=(ex("Night-shift nurses would get a handover assistant."),),
@@ -239,6 +262,13 @@ METRICS = Rubric(
             15,
             "Only vague measures (engagement, KPIs), no named metric.",
             examples=(ex(NURSES + " Success means better engagement."),),
+        ),
+        Gate(
+            "metrics.unsure",
+            ev.metrics_absence_unsure,
+            None,
+            "No success metric found, but the coach is not sure (worth checking): not counted.",
+            examples=(ex(FOREIGN),),
         ),
         Gate(
             "metrics.none",

@@ -191,3 +191,16 @@ def test_a_story_without_a_measured_result_is_told_so_in_one_sentence() -> None:
     framing = analyze(story, prompt).dimensions["framing"]
     assert framing.reason == "The story lacks a measure of its result and what you learned."
     assert [p.points for p in framing.parts] == [35, 20, 0]
+
+
+def test_an_unsure_absence_costs_only_what_the_coach_is_sure_of() -> None:
+    """A 'worth checking' missing-problem does not cost the row's 40 points: it costs them in
+    proportion to how often such an absence was right (its calibrated confidence)."""
+    from tests.test_scoring_question_types import DELIVERY, UNSURE
+
+    report = analyze(UNSURE, DELIVERY)
+    (flag,) = [f for f in report.flags if f.id == "missing-problem"]
+    assert flag.tentative
+    why = next(p for p in report.dimensions["framing"].parts if p.row == "framing.why")
+    assert why.points == round(40 * (1 - flag.confidence)) and 0 < why.points < 40
+    assert "worth checking" in report.dimensions["framing"].reason
