@@ -27,7 +27,7 @@ from scoring.rules.communication import filler_rate
 from scoring.scores import dimensions, grade, overall
 
 SCORER_NAME = "aipm-rules"
-SCORER_VERSION = "2.1.0"  # 2.1: dimensions carry their rubric rows (Dimension.parts)
+SCORER_VERSION = "2.2.0"  # 2.2: unsure absences cost in part; measured story results; foreign basis
 MAX_WORDS = 20_000
 WORDS_PER_MINUTE = 140  # a calm interview pace
 
