@@ -199,7 +199,7 @@ def test_evidence_shows_what_a_flipped_verdict_was_read_from(capsys) -> None:
         lines[0] == "dev-x: who True->False, why True->False, metrics True->False, tech True->False"
     )
     assert lines[1:3] == [
-        "    who before: at 10 ['nurses', 'elderly', 'patients']",
+        "    who before: at 10 ['nurses', 'patients']",
         "    who after: at None []",
     ]
     assert len(lines) == 1 + 2 * 4  # before and after for each flipped element
