@@ -329,15 +329,16 @@ class _WhoDetector:
         inside = [self.ctx.tokens[i].norm for i in range(match.first, match.last)]
         if inside:  # a listed multi-word role: its own modifier narrows it
             return not set(inside) & lx.TEAM_MODIFIERS
-        modifier = self.ctx.modifier_before(match.first)
-        return bool(modifier) and is_modifier(modifier) and modifier not in lx.TEAM_MODIFIERS
+        return self._modified_outside_the_team(match)
 
     def _narrowed_story_role(self, match: Match, head: str) -> bool:
         """In a story, a narrowed outside role ('warehouse shift leads') is the user met."""
         if head in lx.PROCESS_ROLES:
             return False
-        if match.last > match.first:
-            return True
+        return match.last > match.first or self._modified_outside_the_team(match)
+
+    def _modified_outside_the_team(self, match: Match) -> bool:
+        """A modifier narrows the role, and it is not one of the team's ('ML', 'our')."""
         modifier = self.ctx.modifier_before(match.first)
         return bool(modifier) and is_modifier(modifier) and modifier not in lx.TEAM_MODIFIERS
 

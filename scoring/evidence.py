@@ -9,10 +9,12 @@ finding that is only "worth checking" costs no points here either.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from scoring.analysis import Analysis
 from scoring.findings import confidence, finds, unsure
 from scoring.question_type import ANALYSING, FRAMED, PROPOSING
+from scoring.rules.base import Rule
 from scoring.rules.communication import (
     JARGON_HEAVY,
     MIN_WORDS,
@@ -22,7 +24,7 @@ from scoring.rules.communication import (
     filler_rate,
 )
 from scoring.rules.craft import FRAMEWORK_NARRATION
-from scoring.rules.framing import MISSING_METRICS, MISSING_PROBLEM, MISSING_USER, SOLUTION_FIRST
+from scoring.rules.framing import SOLUTION_FIRST
 from scoring.rules.story import NO_OWN_ACTION, NO_REFLECTION, NO_RESULT, concrete_result
 
 _DIGIT = re.compile(r"\d")
@@ -43,23 +45,24 @@ def user_named(a: Analysis) -> bool:
     return a.present("who")
 
 
-def user_absence_unsure(a: Analysis) -> bool:
-    """No user found, and the engine is unsure of that (missing-user is "worth checking")."""
-    return not a.present("who") and unsure(MISSING_USER, a)
+def absence_unsure(rule: Rule) -> Callable[[Analysis], bool]:
+    """Evidence that the missing-* ``rule`` reports an absence, but only as "worth checking"
+    (its rule fires only when the element is absent)."""
+
+    def evidence(a: Analysis) -> bool:
+        return unsure(rule, a)
+
+    return evidence
 
 
-def problem_absence_unsure(a: Analysis) -> bool:
-    return not a.present("why") and unsure(MISSING_PROBLEM, a)
+def credit_if_unsure(rule: Rule, points: int) -> Callable[[Analysis], int]:
+    """The points an unsure absence still earns: it costs only as much as the engine is sure
+    of it, ``points`` times how often such an absence was wrong."""
 
+    def credit(a: Analysis) -> int:
+        return round(points * (1 - confidence(rule, a)))
 
-def user_maybe_points(a: Analysis) -> int:
-    """An unsure "no user" costs only as much as the engine is sure of it: the row's 40
-    points times how often such an absence was wrong."""
-    return round(40 * (1 - confidence(MISSING_USER, a)))
-
-
-def problem_maybe_points(a: Analysis) -> int:
-    return round(40 * (1 - confidence(MISSING_PROBLEM, a)))
+    return credit
 
 
 def generic_users_only(a: Analysis) -> bool:
@@ -115,10 +118,6 @@ def metric_count(a: Analysis) -> int:
 
 def metrics_named(a: Analysis) -> bool:
     return a.present("metrics")
-
-
-def metrics_absence_unsure(a: Analysis) -> bool:
-    return not a.present("metrics") and unsure(MISSING_METRICS, a)
 
 
 def vague_measures_only(a: Analysis) -> bool:

@@ -50,7 +50,9 @@ def finds(rule: Rule, analysis: Analysis) -> bool:
 
 def unsure(rule: Rule, analysis: Analysis) -> bool:
     """Whether the rule finds something here, but only as "worth checking"."""
-    return bool(occurrences(rule, analysis)) and not finds(rule, analysis)
+    if not occurrences(rule, analysis):
+        return False
+    return is_tentative(rule.severity, confidence(rule, analysis))
 
 
 def confidence(rule: Rule, analysis: Analysis) -> float:

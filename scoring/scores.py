@@ -15,8 +15,8 @@ from scoring.analysis import Analysis
 from scoring.question_type import BEHAVIORAL
 from scoring.report import Dimension, Flag, Report, Severity
 from scoring.rubric import Evidence, Gate, Points, Row, Rubric, Tier, explain_dimension
-from scoring.rules.base import Example, ex
-from scoring.rules.framing import ML_FIRST, STRONG
+from scoring.rules.base import Example, Rule, ex
+from scoring.rules.framing import MISSING_METRICS, MISSING_PROBLEM, MISSING_USER, ML_FIRST, STRONG
 from scoring.rules.story import PROMPT as STORY_PROMPT
 
 WEIGHTS = {
@@ -64,6 +64,17 @@ FOREIGN = (
 )
 
 
+def _unsure_absence(rule: Rule, points: int, missing: str) -> Tier:
+    """The tier of an absence the coach is unsure of ("worth checking"): counted in part."""
+    return Tier(
+        ev.absence_unsure(rule),
+        ev.credit_if_unsure(rule, points),
+        f"no {missing} found, but the coach is unsure: counted in part",
+        f"no {missing} found (worth checking)",
+        examples=(ex(FOREIGN),),
+    )
+
+
 def _story(text: str):
     return ex(text, prompt=STORY_PROMPT)
 
@@ -93,13 +104,7 @@ FRAMING = Rubric(
             "framing.who",
             tiers=(
                 Tier(ev.user_named, 40, "who named", examples=(ex(NURSES),)),
-                Tier(
-                    ev.user_absence_unsure,
-                    ev.user_maybe_points,
-                    "no user found, but the coach is unsure: counted in part",
-                    "no user found (worth checking)",
-                    examples=(ex(FOREIGN),),
-                ),
+                _unsure_absence(MISSING_USER, 40, "user"),
                 Tier(
                     ev.generic_users_only,
                     10,
@@ -116,13 +121,7 @@ FRAMING = Rubric(
             "framing.why",
             tiers=(
                 Tier(ev.problem_named, 40, "user problem named", examples=(ex(NURSES),)),
-                Tier(
-                    ev.problem_absence_unsure,
-                    ev.problem_maybe_points,
-                    "no user problem found, but the coach is unsure: counted in part",
-                    "no user problem found (worth checking)",
-                    examples=(ex(FOREIGN),),
-                ),
+                _unsure_absence(MISSING_PROBLEM, 40, "user problem"),
             ),
             unmet="no user problem",
             unmet_note="no user problem",
@@ -265,7 +264,7 @@ METRICS = Rubric(
         ),
         Gate(
             "metrics.unsure",
-            ev.metrics_absence_unsure,
+            ev.absence_unsure(MISSING_METRICS),
             None,
             "No success metric found, but the coach is not sure (worth checking): not counted.",
             examples=(ex(FOREIGN),),
