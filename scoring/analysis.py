@@ -816,7 +816,11 @@ def analyse_text(answer: str, prompt: PromptSpec, level: str) -> Analysis:
         m for m in by_label["role"] + by_label["org"] if tokens[m.last].norm not in lx.PROCESS_ROLES
     ]
     # "a radiologist's reading queue" names the radiologist too.
-    possessors = [i for i, norm in enumerate(ctx.norms) if norm[:-2] in POSSESSIVE_ROLES]
+    possessors = [
+        i
+        for i, norm in enumerate(ctx.norms)
+        if norm.endswith("'s") and norm[:-2] in POSSESSIVE_ROLES
+    ]
     ctx.person_tokens = {i for m in people for i in range(m.first, m.last + 1)} | set(possessors)
     ctx.person_segments = (
         {ctx.segment_of[m.first] for m in people}

@@ -279,6 +279,7 @@ _DESIGN = PromptSpec.from_text("How would you improve the shopping experience fo
         ("Shoppers file each receipt, and it's the most tedious task of their week.", "why", True),
         ("The model flags receipts. It's wrong about one in ten.", "why", False),
         ("An urgent scan can sit in a radiologist's queue for over an hour.", "why", True),
+        ("Each meal is cooked to order, so dinner is often delayed.", "why", False),
         # An option of a rating scale or a listed reason is not a pain anyone has.
         ("Shoppers' chats are rated correct / needs fix / wrong each week.", "why", False),
         ("Shoppers get a reason picker (wrong, off-tone, too long) on each reply.", "why", False),
