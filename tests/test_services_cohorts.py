@@ -81,7 +81,9 @@ def test_a_learner_joins_with_the_code_typed_loosely_and_sees_the_cohort(db: Dat
     assert cohorts.dashboard_cohorts(db, ann) == []
 
 
-def _refused(db: Database, who: UserContext, code: str, message: str, when: datetime) -> None:
+def assert_join_refused(
+    db: Database, who: UserContext, code: str, message: str, when: datetime
+) -> None:
     before = {c.id: members_of(db, c.id) for c in cohorts.all_cohorts(db, SHELL)}
     with pytest.raises(InviteCodeError, match=message):
         cohorts.join_cohort(db, who, code=code, now=when)
@@ -92,15 +94,15 @@ def test_bad_invite_codes_are_refused_with_a_reason_and_change_nothing(db: Datab
     old = cohorts.create_cohort(db, SHELL, name="Spring", seats=1, expires_days=3, now=NOW)
     ann, bea = person(db, "ann"), person(db, "bea")
     soon = NOW + timedelta(hours=1)
-    _refused(db, ann, "NOT-A-REAL-CODE", "not valid", soon)
-    _refused(db, ann, "", "not valid", soon)
-    _refused(db, ann, old.code, "expired on 05 Mar 2026", NOW + timedelta(days=3))
+    assert_join_refused(db, ann, "NOT-A-REAL-CODE", "not valid", soon)
+    assert_join_refused(db, ann, "", "not valid", soon)
+    assert_join_refused(db, ann, old.code, "expired on 05 Mar 2026", NOW + timedelta(days=3))
     new = cohorts.rotate_code(db, SHELL, cohort_id=old.cohort_id, now=NOW)
     assert new.code != old.code and new.seat_limit == 1
-    _refused(db, ann, old.code, "not valid", soon)  # the replaced code
+    assert_join_refused(db, ann, old.code, "not valid", soon)  # the replaced code
     cohorts.join_cohort(db, ann, code=new.code, now=soon)
-    _refused(db, ann, new.code, "already in 'Spring'", soon)
-    _refused(db, bea, new.code, "'Spring' is full \\(1 seats\\)", soon)
+    assert_join_refused(db, ann, new.code, "already in 'Spring'", soon)
+    assert_join_refused(db, bea, new.code, "'Spring' is full \\(1 seats\\)", soon)
     # Mentors do not take seats: the admin adds them, and the limit counts learners only.
     mo = person(db, "mo", role="mentor")
     cohorts.add_person(db, SHELL, cohort_id=old.cohort_id, email="MO@example.com")

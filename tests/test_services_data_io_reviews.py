@@ -262,10 +262,13 @@ def test_a_hostile_review_is_refused_and_nothing_is_written(
     data = json.loads(data_io.export_json(db, people.ann))
     data_io.delete_all(db, people.ann)
     _set(data["attempts"][0], path, value)
-    _refused(db, people, data, expected)
+    assert_import_refused(db, people, data, expected)
 
 
-def _refused(db: Database, people: Cohorts, data: dict[str, Any], expected: str) -> None:
+def assert_import_refused(
+    db: Database, people: Cohorts, data: dict[str, Any], expected: str
+) -> None:
+    """Importing ``data`` fails with a message starting ``expected``; nothing is written."""
     with pytest.raises(DataImportError) as caught:
         data_io.import_json(db, people.ann, json.dumps(data).encode())
     message = str(caught.value)
@@ -282,7 +285,9 @@ def test_a_review_id_used_twice_or_a_comment_replied_to_twice_is_refused(
     data_io.delete_all(db, people.ann)
     weak, strong = data["attempts"]
     strong["reviews"][0]["external_id"] = weak["reviews"][0]["external_id"]
-    _refused(db, people, data, "record 2: reviews[0].external_id: '")
+    assert_import_refused(db, people, data, "record 2: reviews[0].external_id: '")
     strong["reviews"][0]["external_id"] = "another-id"
     weak["reviews"][0]["replies"].append(dict(weak["reviews"][0]["replies"][0]))
-    _refused(db, people, data, "record 1: reviews[0].replies[1].comment: comment 0 has two")
+    assert_import_refused(
+        db, people, data, "record 1: reviews[0].replies[1].comment: comment 0 has two"
+    )

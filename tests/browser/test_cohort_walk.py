@@ -37,7 +37,7 @@ from tests.browser.support import (
     wait_idle,
 )
 from tests.conftest import ScratchDatabase
-from tests.review_support import answer
+from tests.review_support import PASSWORD, answer
 from tests.test_app_support import ML_FIRST, framing_prompt_id
 
 require_chromium()
@@ -49,7 +49,6 @@ from tests.browser.test_e2e import answer_and_submit  # noqa: E402
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
 
-PASSWORD = "correct horse battery"
 COHORT = "Spring 26"
 QUOTE = "fine-tune an LLM"  # words of ML_FIRST the mentor comments on
 COMMENT = "Which nurse problem does this solve?"

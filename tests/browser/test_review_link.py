@@ -22,7 +22,7 @@ from tests.browser.support import (
     snap,
     wait_idle,
 )
-from tests.review_support import answer
+from tests.review_support import PASSWORD, answer
 
 require_chromium()
 
@@ -30,7 +30,6 @@ from playwright.sync_api import Browser, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
-PASSWORD = "correct horse battery"
 
 
 def _seed(data: Path, prompt: Prompt) -> int:
