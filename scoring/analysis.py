@@ -461,9 +461,9 @@ def _in_option_list(match: Match, ctx: Context) -> bool:
     'rated correct / needs fix / wrong', 'a reason picker (wrong, off-tone, too long)'."""
     text = ctx.text
     start, end = ctx.tokens[match.first].start, ctx.tokens[match.last].end
-    if text[end : end + 3].lstrip(" ").startswith("/") or text[max(0, start - 3) : start].rstrip(
-        " "
-    ).endswith("/"):
+    slash_after = text[end : end + 3].lstrip(" ").startswith("/")
+    slash_before = text[max(0, start - 3) : start].rstrip(" ").endswith("/")
+    if slash_after or slash_before:
         return True
     line_start = text.rfind("\n", 0, start) + 1
     opening = text.rfind("(", line_start, start)

@@ -132,18 +132,17 @@ class Context:
             return None
         if len(previous) == 2 and previous[0] in lx.VERB_SUBJECTS:
             return None  # "agents will point customers": a verb, not a modifier
-        gap = self.text[self.tokens[index - 1].end : self.tokens[index].start]
-        if gap.strip() not in {"", "-"}:
+        if self._gap_before(index).strip() not in {"", "-"}:
             return None
-        if previous[-1] in lx.NOT_MODIFIERS and self._hyphen_joined(index - 1):
+        if previous[-1] in lx.NOT_MODIFIERS and self._gap_before(index - 1) == "-":
             return f"{previous[0]}-{previous[-1]}"  # "tier-one analysts": a compound
         return previous[-1]
 
-    def _hyphen_joined(self, index: int) -> bool:
-        """The token is joined to the one before it by a hyphen ("tier-one")."""
+    def _gap_before(self, index: int) -> str:
+        """The text between token ``index`` and the one before it ("" for the first)."""
         if index < 1:
-            return False
-        return self.text[self.tokens[index - 1].end : self.tokens[index].start] == "-"
+            return ""
+        return self.text[self.tokens[index - 1].end : self.tokens[index].start]
 
     def after(self, index: int, count: int) -> list[str]:
         segment = self.segments[self.segment_of[index]]
