@@ -100,6 +100,11 @@ def remove_member(session: Session, *, cohort_id: int, user_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def cohort_names(session: Session) -> Sequence[Row[Any]]:
+    """Return (id, name) of every cohort, by name (what a site admin may pick from)."""
+    return session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()
+
+
 def cohorts_with_counts(session: Session) -> Sequence[Row[Any]]:
     """Return every cohort with its invite terms and learner count, by name (for admins)."""
     learners = (

@@ -215,7 +215,8 @@ def dashboard_cohorts(db: Database, user: UserContext) -> list[DashboardCohort]:
         mine = accounts_repo.memberships(session, user_id=user.user_id)
         roles = {cohort_id: role for cohort_id, _, role in mine}
         if access.oversees_cohorts(user):
-            listed = [(row.id, row.name) for row in cohorts_repo.cohorts_with_counts(session)]
+            # The menu asks on every rerun: names only, no learner counts.
+            listed = [(row.id, row.name) for row in cohorts_repo.cohort_names(session)]
         else:
             listed = [(cohort_id, name) for cohort_id, name, role in mine if role in REVIEWER_ROLES]
     return [

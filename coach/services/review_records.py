@@ -153,9 +153,7 @@ def reviews_from_record(
             and content is not None
             and len(entry.problems) == before
         ):
-            found.append(
-                ImportedReview(external_id, name, source, submitted_at, content, replies)
-            )
+            found.append(ImportedReview(external_id, name, source, submitted_at, content, replies))
     return found, record.problems
 
 
